@@ -1,0 +1,338 @@
+"""The ``moderation`` command: argument parsing only; the work is in :mod:`moderation.batch` and the library.
+
+Results go to stdout (or ``-o``), logs to stderr. Every :class:`~moderation.errors.ModerationError`
+(bad input, bad bundle, missing data) ends the command with one line on stderr,
+``moderation: error: <file>, row <n>: <what>``, and exit code 2, like a usage error.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, BinaryIO, TextIO
+
+import typer
+
+from . import __version__
+from .errors import ModerationError
+
+log = logging.getLogger("moderation")
+
+LOG_LEVEL_ENV = "MODERATION_LOG_LEVEL"
+"""Environment variable naming the log level (``DEBUG``, ``INFO``, ``WARNING``…) when ``-v`` is not given."""
+EXIT_ERROR = 2
+"""Exit code of every refused input, bundle or data folder (the same as click's usage errors)."""
+SERVICE_FACTORY = "service.app:create_app"
+"""The FastAPI app factory `serve` runs with uvicorn."""
+
+app = typer.Typer(
+    name="moderation",
+    help="Self-hosted reader-comment moderation: page segmentation and explained abuse scoring.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+ModelOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        metavar="DIR",
+        show_default=False,
+        help="Model bundle folder (default: $MODERATION_MODEL, else the shipped models/default).",
+    ),
+]
+
+
+class PageFormat(StrEnum):
+    """Output formats of `segment`."""
+
+    jsonl = "jsonl"
+    table = "table"
+
+
+class InputFormatChoice(StrEnum):
+    """Input formats of `score`; ``auto`` means by extension (files) or by first character (stdin)."""
+
+    auto = "auto"
+    csv = "csv"
+    jsonl = "jsonl"
+    txt = "txt"
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler writing to whatever ``sys.stderr`` is at emit time (test runners swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
+def configure_logging(verbosity: int = 0, default: int = logging.WARNING) -> int:
+    """Send logs to stderr at a level from ``-v`` (INFO, ``-vv`` DEBUG), else ``$MODERATION_LOG_LEVEL``, else `default`.
+
+    Idempotent: a second call replaces the handler the first installed. Returns the level.
+    """
+    level, bad_env = default, None
+    if verbosity:
+        level = logging.INFO if verbosity == 1 else logging.DEBUG
+    elif env := os.environ.get(LOG_LEVEL_ENV, "").strip():
+        named = int(env) if env.isdigit() else logging.getLevelName(env.upper())
+        if isinstance(named, int):
+            level = named
+        else:
+            bad_env = env
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(handler)
+    handler = _StderrHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.captureWarnings(True)
+    if bad_env is not None:
+        log.warning("%s=%r is not a log level; using %s", LOG_LEVEL_ENV, bad_env, logging.getLevelName(level))
+    return level
+
+
+@contextmanager
+def _reported() -> Iterator[None]:
+    """Turn a `ModerationError` into one line on stderr and exit code 2, without a traceback."""
+    try:
+        yield
+    except ModerationError as exc:
+        message = " ".join(str(exc).splitlines())
+        typer.echo(f"moderation: error: {message}", err=True)
+        raise typer.Exit(EXIT_ERROR) from None
+
+
+def _stdin() -> BinaryIO:
+    """Standard input as bytes, looked up at call time (test runners swap it); the readers decode it strictly."""
+    return sys.stdin.buffer if sys.stdin is not None else io.BytesIO()  # stdin closed: like empty input
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"moderation {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            show_default=False,
+            help=f"More logging on stderr: -v info, -vv debug (default: ${LOG_LEVEL_ENV}, else warnings only; "
+            "train and serve log progress at info).",
+        ),
+    ] = 0,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Self-hosted reader-comment moderation: page segmentation and explained abuse scoring."""
+    long_running = ctx.invoked_subcommand in {"train", "serve"}
+    configure_logging(verbose, logging.INFO if long_running else logging.WARNING)
+
+
+@app.command()
+def segment(
+    pages: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="PAGE", show_default=False, help="Plain-text pages, one paragraph a line ('-' for stdin)."
+        ),
+    ],
+    fmt: Annotated[
+        PageFormat, typer.Option("--format", help="jsonl: one JSON object a line; table: aligned, for people.")
+    ] = PageFormat.jsonl,
+    model: ModelOption = None,
+) -> None:
+    """Label every non-empty line of each page as article, comment or boilerplate and score the comments.
+
+    JSON Lines on stdout: {"file", "line", "label", "comment_probability"}.
+
+    Comment lines also carry "abuse", "flagged", "reasons" and "categories".
+    """
+    from . import batch
+
+    with _reported():
+        batch.check_inputs(pages, "txt", _stdin())
+        moderator = batch.load_moderator(model)
+        items = batch.segment_pages(moderator, pages, _stdin())
+        out = sys.stdout
+        if fmt is PageFormat.table:
+            for line in batch.format_table(items):
+                out.write(line + "\n")
+        else:
+            for page, block in items:
+                batch.write_jsonl([batch.block_row(page, block)], out)
+        out.flush()
+
+
+@app.command()
+def score(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="INPUT",
+            show_default=False,
+            help="Comments as .csv (header row), .jsonl (one object a line) or .txt (one a line); stdin if none.",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="OUT", show_default=False, help="Write here (atomically) instead of stdout."
+        ),
+    ] = None,
+    text_column: Annotated[
+        str, typer.Option("--text-column", metavar="COL", help="Column (csv) or field (jsonl) holding the text.")
+    ] = "text",
+    id_column: Annotated[
+        str | None,
+        typer.Option(
+            "--id-column",
+            metavar="COL",
+            show_default=False,
+            help="Column or field holding each comment's id (default: the row number).",
+        ),
+    ] = None,
+    input_format: Annotated[
+        InputFormatChoice,
+        typer.Option("--input-format", help="Input format; auto: by extension, on stdin jsonl if it starts with '{'."),
+    ] = InputFormatChoice.auto,
+    model: ModelOption = None,
+) -> None:
+    """Score comments for abuse: one JSON line a comment, in input order.
+
+    Each line is {"id", "abuse", "flagged", "reasons", "categories"}.
+
+    A bad row stops the run with exit code 2 (and, with -o, no output file).
+    """
+    from . import batch
+
+    sources = inputs or [batch.STDIN]
+    stdin = _stdin()
+    with _reported():
+        batch.check_inputs(sources, input_format.value, stdin)
+        moderator = batch.load_moderator(model)
+        batch.score_inputs(
+            moderator,
+            sources,
+            output,
+            out=sys.stdout,
+            text_column=text_column,
+            id_column=id_column,
+            input_format=input_format.value,
+            stdin=stdin,
+        )
+
+
+def _parse_datasets(value: str | None) -> list[str] | None:
+    """``a,b,c`` → a checked list of dataset names (``None``: all of them)."""
+    if value is None:
+        return None
+    from .datasets import DATASETS
+
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    if not names:
+        raise typer.BadParameter("no dataset named", param_hint="--datasets")
+    unknown = [n for n in names if n not in DATASETS]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown dataset(s) {', '.join(unknown)}; known: {', '.join(DATASETS)}", param_hint="--datasets"
+        )
+    return names
+
+
+@app.command()
+def train(
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data",
+            metavar="DIR",
+            show_default=False,
+            help="Shared training data folder (default: $MODERATION_DATA, else ../shared/data).",
+        ),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Where to write the bundle.")] = Path(
+        "models/default"
+    ),
+    datasets: Annotated[
+        str | None,
+        typer.Option(
+            "--datasets", metavar="A,B,C", show_default=False, help="Abuse datasets to train on (default: all)."
+        ),
+    ] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed; the same data and seed give the same bundle.")] = 0,
+) -> None:
+    """Train the abuse model and the page segmenter on the shared data and write a verified bundle."""
+    from .train import train_bundle
+
+    chosen = _parse_datasets(datasets)
+    with _reported():
+        path = train_bundle(data=data, out=out, datasets=chosen, seed=seed)
+    log.info("bundle ready: %s", path)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
+    model: ModelOption = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+) -> None:
+    """Serve the HTTP API (GET /healthz, POST /v1/score…) with uvicorn."""
+    import uvicorn
+
+    from . import batch
+
+    with _reported():
+        folder = batch.verify_model(model)  # refuse a missing or tampered bundle before starting
+    os.environ["MODERATION_MODEL"] = str(folder)  # the app factory (and every worker) loads this one
+    level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
+    log.info("serving bundle %s on http://%s:%d", folder, host, port)
+    uvicorn.run(
+        SERVICE_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=level if level in {"critical", "error", "warning", "info", "debug"} else "info",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``moderation`` console script and ``python -m moderation.cli``; returns the exit code."""
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="moderation")
+    except SystemExit as exc:
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,147 @@
+"""`Moderator`: the one public object the CLI, the service and batch scoring all call.
+
+It wraps a loaded bundle and turns model probabilities into decisions with the card's thresholds,
+so every caller scores the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .bundle import Bundle, load_bundle
+from .datasets import CATEGORIES, LABELS
+from .errors import BundleError
+from .segment import SEGMENT_LABELS, PageSegmenter
+
+
+@dataclass(frozen=True)
+class Score:
+    """The abuse verdict on one comment.
+
+    `abuse` is the overall probability, `flagged` whether it crosses the card's abuse threshold,
+    `reasons` the categories whose score crosses that category's own threshold (strongest first),
+    `categories` every category's probability.
+    """
+
+    abuse: float
+    flagged: bool
+    reasons: list[str]
+    categories: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Block:
+    """One non-empty line of a page with its label; comments carry their abuse `score`."""
+
+    line: int
+    text: str
+    label: str
+    comment_probability: float
+    score: Score | None = field(default=None)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The block as the CLI and the service emit it (without its text)."""
+        out: dict[str, Any] = {
+            "line": self.line,
+            "label": self.label,
+            "comment_probability": self.comment_probability,
+        }
+        if self.score is not None:
+            out.update(self.score.to_dict())
+        return out
+
+
+def page_lines(page: str) -> list[tuple[int, str]]:
+    """The non-empty lines of a page as (1-based line number, text)."""
+    return [(i, line.strip()) for i, line in enumerate(page.splitlines(), start=1) if line.strip()]
+
+
+class Moderator:
+    """Scores comments and segments pages with one verified model bundle.
+
+    >>> mod = Moderator.load()                              # doctest: +SKIP
+    >>> mod.score(["you are a fine writer"])[0].flagged     # doctest: +SKIP
+    False
+    """
+
+    def __init__(self, bundle: Bundle) -> None:
+        for name in ("abuse", "segmenter"):
+            if name not in bundle.models:
+                raise BundleError(f"bundle {bundle.path} has no {name} model")
+        self.bundle = bundle
+        self.abuse_model = bundle.models["abuse"]
+        self.segmenter: PageSegmenter = bundle.models["segmenter"]
+        thresholds = bundle.card.get("thresholds", {})
+        missing = [label for label in LABELS if label not in thresholds]
+        if missing:
+            raise BundleError(f"bundle {bundle.path}: card has no threshold for {', '.join(missing)}")
+        self.thresholds: dict[str, float] = {label: float(thresholds[label]) for label in LABELS}
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str] | None = None) -> Moderator:
+        """Verify and load a bundle (default: `$MODERATION_MODEL` or the shipped one)."""
+        return cls(load_bundle(path))
+
+    @property
+    def card(self) -> dict[str, Any]:
+        return self.bundle.card
+
+    @property
+    def path(self) -> Path:
+        return self.bundle.path
+
+    @property
+    def name(self) -> str:
+        return str(self.card.get("name", self.path.name))
+
+    @property
+    def version(self) -> str:
+        return str(self.card.get("version", "unknown"))
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Raw probabilities ``(n, len(LABELS))`` in :data:`LABELS` order."""
+        if len(texts) == 0:
+            return np.zeros((0, len(LABELS)))
+        return self.abuse_model.predict_proba(list(texts))
+
+    def decide(self, proba: np.ndarray) -> list[Score]:
+        """Turn probability rows into verdicts with the card's thresholds."""
+        out = []
+        for row in proba:
+            cats = {c: round(float(p), 6) for c, p in zip(CATEGORIES, row[1:], strict=True)}
+            reasons = sorted((c for c in CATEGORIES if cats[c] >= self.thresholds[c]), key=lambda c: -cats[c])
+            abuse = round(float(row[0]), 6)
+            out.append(Score(abuse=abuse, flagged=abuse >= self.thresholds["abuse"], reasons=reasons, categories=cats))
+        return out
+
+    def score(self, texts: Sequence[str]) -> list[Score]:
+        """Score comments for abuse, one :class:`Score` per text, in order."""
+        return self.decide(self.predict_proba(texts))
+
+    def segment(self, page: str) -> list[Block]:
+        """Label every non-empty line of a plain-text page and score the comments."""
+        lines = page_lines(page)
+        texts = [text for _, text in lines]
+        proba = self.segmenter.predict_proba(texts)
+        labels = self.segmenter.decode_proba(proba)
+        comment_idx = [i for i, lab in enumerate(labels) if SEGMENT_LABELS[lab] == "comment"]
+        scores = dict(zip(comment_idx, self.score([texts[i] for i in comment_idx]), strict=True))
+        return [
+            Block(
+                line=line,
+                text=text,
+                label=SEGMENT_LABELS[labels[i]],
+                comment_probability=round(float(proba[i, 1]), 6),
+                score=scores.get(i),
+            )
+            for i, (line, text) in enumerate(lines)
+        ]

@@ -1,0 +1,289 @@
+"""Page segmentation: label every block of a page `article`, `comment` or `boilerplate`.
+
+Three parts, each usable alone: :func:`block_features` describes each block and its neighbours,
+:class:`PageSegmenter` turns text and features into per-block label probabilities, and :func:`decode`
+finds the best labelling under the page grammar "article blocks, then comment blocks, boilerplate
+anywhere" (Viterbi over the block probabilities with transition scores fitted on training pages).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.validation import check_is_fitted
+
+from .normalize import TextNormalizer, normalize
+
+SEGMENT_LABELS: tuple[str, ...] = ("article", "comment", "boilerplate")
+"""Block labels, in the column order of every probability array."""
+
+ARTICLE, COMMENT, BOILERPLATE = range(3)
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_FIRST_PERSON = re.compile(r"\b(i|i'm|i've|i'd|me|my|mine|we|us|our)\b")
+_SECOND_PERSON = re.compile(r"\b(you|your|you're|yours|u)\b")
+_TIME = re.compile(
+    r"\b(\d{1,2}:\d{2}\s*(am|pm)?|\d{1,2}(st|nd|rd|th)?,? \d{4}"
+    r"|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2}"
+    r"|\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago|yesterday|today)\b"
+)
+_SAYS = re.compile(r"\b(says|said|wrote|writes|replied)\s*:?\s*$")
+_URL = re.compile(r"https?://|www\.|\.com\b")
+_MENTION = re.compile(r"(^|\s)@\w")
+
+_OWN = (
+    "log_chars",
+    "log_words",
+    "mean_word_len",
+    "upper_ratio",
+    "digit_ratio",
+    "punct_ratio",
+    "ends_sentence",
+    "n_sentences",
+    "first_person",
+    "second_person",
+    "question",
+    "exclaim",
+    "time_like",
+    "says_line",
+    "url_like",
+    "mention",
+    "title_case",
+)
+_CONTEXT_OFFSETS = (-2, -1, 1, 2)
+
+
+def _own_features(text: str) -> list[float]:
+    norm = normalize(text)
+    n_chars = max(len(text), 1)
+    words = _WORD.findall(norm)
+    n_words = len(words)
+    tokens = text.split()
+    return [
+        np.log1p(len(text)),
+        np.log1p(n_words),
+        float(np.mean([len(w) for w in words])) if words else 0.0,
+        sum(c.isupper() for c in text) / n_chars,
+        sum(c.isdigit() for c in text) / n_chars,
+        sum((not c.isalnum()) and not c.isspace() for c in text) / n_chars,
+        float(text.rstrip()[-1:] in ".!?\"'\u201d\u2019)" if text.strip() else 0.0),
+        float(np.log1p(len(re.findall(r"[.!?]+(\s|$)", text)))),
+        len(_FIRST_PERSON.findall(norm)) / max(n_words, 1),
+        len(_SECOND_PERSON.findall(norm)) / max(n_words, 1),
+        float("?" in text),
+        float("!" in text),
+        float(bool(_TIME.search(norm))),
+        float(bool(_SAYS.search(norm))),
+        float(bool(_URL.search(norm))),
+        float(bool(_MENTION.search(text))),
+        sum(t[:1].isupper() for t in tokens) / max(len(tokens), 1),
+    ]
+
+
+def _shift(values: np.ndarray, offset: int) -> np.ndarray:
+    """`values` moved by `offset` rows (row i gets row i+offset), zeros beyond the page's ends."""
+    n = values.shape[0]
+    out = np.zeros_like(values)
+    if abs(offset) >= n:
+        return out
+    if offset < 0:
+        out[-offset:] = values[: n + offset]
+    else:
+        out[: n - offset] = values[offset:]
+    return out
+
+
+def _context(values: np.ndarray, names: Sequence[str]) -> dict[str, np.ndarray]:
+    """Neighbour copies of per-block `values` (2 and 1 before, 1 and 2 after) and the means over the 5
+    blocks before and the 5 after, so a classifier sees each block in its surroundings."""
+    out: dict[str, np.ndarray] = {}
+    n = values.shape[0]
+    csum = np.vstack([np.zeros((1, values.shape[1])), np.cumsum(values, axis=0)])
+    idx = np.arange(n)
+    lo, hi = np.maximum(idx - 5, 0), np.minimum(idx + 6, n)
+    before = (csum[idx] - csum[lo]) / np.maximum(idx - lo, 1)[:, None]
+    after = (csum[hi] - csum[idx + 1]) / np.maximum(hi - idx - 1, 1)[:, None]
+    for j, name in enumerate(names):
+        for off in _CONTEXT_OFFSETS:
+            out[f"{name}@{off:+d}"] = _shift(values[:, j], off)
+        out[f"{name}@before"] = before[:, j]
+        out[f"{name}@after"] = after[:, j]
+    return out
+
+
+def block_features(texts: Sequence[str]) -> np.ndarray:
+    """Shape features of every block of a page, ``(n_blocks, n_features)``.
+
+    The block's own features (length, punctuation, person, questions, timestamps, "X says:" lines,
+    links, mentions), its place in the page, and the same features of the blocks around it.
+    """
+    n = len(texts)
+    own = np.array([_own_features(t) for t in texts], dtype=float).reshape(n, len(_OWN))
+    position = np.arange(n) / max(n - 1, 1)
+    place = np.column_stack([position, position**2, np.full(n, np.log1p(n))])
+    return np.column_stack([own, place, *_context(own, _OWN).values()])
+
+
+def decode(log_probs: np.ndarray, log_trans: np.ndarray, log_start: np.ndarray) -> np.ndarray:
+    """Best labelling of a page under the grammar: boilerplate/article*, then comment/boilerplate*.
+
+    Four hidden states: 0 boilerplate before the comments, 1 article, 2 boilerplate among the
+    comments, 3 comment. Moves from the comment states (2, 3) back to the article states (0, 1) are
+    forbidden, so no article block ever follows a comment. `log_probs` is ``(n_blocks, 3)`` in
+    :data:`SEGMENT_LABELS` order; `log_trans` ``(4, 4)`` and `log_start` ``(4,)`` score the moves.
+    Returns the label index of each block.
+    """
+    n = log_probs.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    emit_label = np.array([BOILERPLATE, ARTICLE, BOILERPLATE, COMMENT])
+    trans = log_trans.copy()
+    trans[2:, :2] = -np.inf
+    emissions = log_probs[:, emit_label]
+    score = log_start + emissions[0]
+    back = np.zeros((n, 4), dtype=int)
+    for i in range(1, n):
+        cand = score[:, None] + trans
+        back[i] = np.argmax(cand, axis=0)
+        score = cand[back[i], np.arange(4)] + emissions[i]
+    states = np.zeros(n, dtype=int)
+    states[-1] = int(np.argmax(score))
+    for i in range(n - 1, 0, -1):
+        states[i - 1] = back[i, states[i]]
+    return emit_label[states]
+
+
+def _states(labels: Sequence[int]) -> list[int]:
+    """The hidden-state path of a labelled page (see :func:`decode`)."""
+    out, in_comments = [], False
+    for label in labels:
+        in_comments = in_comments or label == COMMENT
+        out.append({ARTICLE: 1, COMMENT: 3}.get(label, 2 if in_comments else 0))
+    return out
+
+
+class PageSegmenter(ClassifierMixin, BaseEstimator):
+    """Two-stage block classifier plus grammar decoder over whole pages.
+
+    Stage one reads each block's words alone (TF-IDF word n-grams into logistic regression). Stage
+    two sees stage one's probabilities for the block and its neighbours together with the shape
+    features of :func:`block_features`, so a block's label depends on the page around it. Stage two
+    trains on out-of-fold stage-one outputs (folds by page), so it learns how far to trust stage one
+    on text it has not seen. :func:`decode` then enforces the page grammar.
+
+    `fit` takes pages (each a list of block texts) and their label lists; `predict_proba` gives the
+    per-block probabilities of one page, `predict` its decoded labels.
+
+    Parameters
+    ----------
+    C : inverse regularisation of stage two.
+    text_C : inverse regularisation of stage one.
+    transition_weight : how strongly the fitted transition scores weigh against block evidence.
+    max_features : size of the block text vocabulary.
+    n_folds : folds for the out-of-fold stage-one outputs.
+    random_state : seed of the fold assignment.
+    stage_two : ``logistic`` (logistic regression) or ``boosting`` (histogram gradient boosting).
+    """
+
+    def __init__(
+        self,
+        C: float = 1.0,
+        text_C: float = 4.0,
+        transition_weight: float = 0.5,
+        max_features: int = 100_000,
+        n_folds: int = 4,
+        random_state: int = 0,
+        stage_two: str = "logistic",
+    ) -> None:
+        self.C = C
+        self.text_C = text_C
+        self.transition_weight = transition_weight
+        self.max_features = max_features
+        self.n_folds = n_folds
+        self.random_state = random_state
+        self.stage_two = stage_two
+
+    def _text_model(self) -> Pipeline:
+        vectorizer = TfidfVectorizer(
+            lowercase=False,
+            ngram_range=(1, 2),
+            min_df=2,
+            max_features=self.max_features,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
+        clf = LogisticRegression(C=self.text_C, max_iter=2000)
+        return Pipeline([("normalize", TextNormalizer()), ("tfidf", vectorizer), ("clf", clf)])
+
+    @staticmethod
+    def _stage_two(shape: np.ndarray, text_proba: np.ndarray) -> np.ndarray:
+        logp = np.log(np.clip(text_proba, 1e-6, 1.0))
+        context = _context(logp, [f"text_{label}" for label in SEGMENT_LABELS])
+        return np.column_stack([shape, logp, *context.values()])
+
+    def fit(self, pages: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> PageSegmenter:
+        kept = [(list(p), list(lab)) for p, lab in zip(pages, labels, strict=True) if len(p)]
+        sizes = [len(p) for p, _ in kept]
+        bounds = np.r_[0, np.cumsum(sizes)]
+        texts = [t for p, _ in kept for t in p]
+        y = np.array([SEGMENT_LABELS.index(lab) for _, page_labels in kept for lab in page_labels])
+
+        fold_of_page = np.random.default_rng(self.random_state).integers(0, self.n_folds, len(kept))
+        fold = np.repeat(fold_of_page, sizes)
+        oof = np.zeros((len(texts), len(SEGMENT_LABELS)))
+        for k in range(self.n_folds):
+            held = fold == k
+            model = self._text_model().fit([t for t, h in zip(texts, held, strict=True) if not h], y[~held])
+            oof[held] = model.predict_proba([t for t, h in zip(texts, held, strict=True) if h])
+        self.text_model_ = self._text_model().fit(texts, y)
+
+        features = np.vstack(
+            [self._stage_two(block_features(p), oof[bounds[k] : bounds[k + 1]]) for k, (p, _) in enumerate(kept)]
+        )
+        if self.stage_two == "boosting":
+            clf = HistGradientBoostingClassifier(
+                max_iter=300, learning_rate=0.1, l2_regularization=1.0, random_state=self.random_state
+            )
+        else:
+            clf = LogisticRegression(C=self.C, max_iter=3000)
+        self.block_model_ = Pipeline([("scale", StandardScaler()), ("clf", clf)]).fit(features, y)
+
+        counts, starts = np.ones((4, 4)), np.ones(4)
+        for _, page_labels in kept:
+            path = _states([SEGMENT_LABELS.index(lab) for lab in page_labels])
+            starts[path[0]] += 1
+            for a, b in itertools.pairwise(path):
+                counts[a, b] += 1
+        counts[2:, :2] = 0
+        with np.errstate(divide="ignore"):
+            self.log_trans_ = np.log(counts / counts.sum(axis=1, keepdims=True))
+        self.log_start_ = np.log(starts / starts.sum())
+        self.classes_ = np.array(SEGMENT_LABELS)
+        return self
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Per-block probabilities ``(n_blocks, 3)`` in :data:`SEGMENT_LABELS` order, before decoding."""
+        check_is_fitted(self, "block_model_")
+        if len(texts) == 0:
+            return np.zeros((0, len(SEGMENT_LABELS)))
+        text_proba = self.text_model_.predict_proba(list(texts))
+        return self.block_model_.predict_proba(self._stage_two(block_features(texts), text_proba))
+
+    def decode_proba(self, proba: np.ndarray) -> np.ndarray:
+        """Decoded label indices for one page's block probabilities."""
+        log_probs = np.log(np.clip(proba, 1e-12, 1.0))
+        w = self.transition_weight
+        return decode(log_probs, w * self.log_trans_, w * self.log_start_)
+
+    def predict(self, texts: Sequence[str]) -> list[str]:
+        """The decoded label of every block of one page."""
+        return [SEGMENT_LABELS[i] for i in self.decode_proba(self.predict_proba(texts))]

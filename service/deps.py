@@ -1,0 +1,65 @@
+"""Dependencies injected into the routes: the loaded `Moderator`, the settings, and size-checked bodies.
+
+The moderator and settings live on ``app.state`` (set up by :func:`service.app.create_app` and its
+lifespan), so each app has its own and nothing is loaded at import time.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from moderation.moderator import Moderator
+
+from .errors import LimitExceededError
+from .schemas import FieldError, ScoreRequest, SegmentRequest
+from .settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    """The settings the app was created with."""
+    return request.app.state.settings
+
+
+def get_moderator(request: Request) -> Moderator:
+    """The moderator loaded once at start-up."""
+    moderator: Moderator | None = getattr(request.app.state, "moderator", None)
+    if moderator is None:
+        raise RuntimeError("no model loaded: the app's lifespan has not run (use create_app and start it)")
+    return moderator
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ModeratorDep = Annotated[Moderator, Depends(get_moderator)]
+
+
+def _too_long(field: str, length: int, limit: int) -> FieldError:
+    return FieldError(field=field, message=f"is {length} characters long; the limit is {limit}", limit=limit)
+
+
+def checked_score_request(body: ScoreRequest, settings: SettingsDep) -> ScoreRequest:
+    """The `/v1/score` body, refused with 413 if it has too many comments or an over-long text."""
+    if len(body.comments) > settings.max_batch:
+        limit = settings.max_batch
+        message = f"has {len(body.comments)} comments; the limit is {limit} per request"
+        raise LimitExceededError([FieldError(field="comments", message=message, limit=limit)])
+    too_long = [
+        _too_long(f"comments.{i}.text", len(c.text), settings.max_text_chars)
+        for i, c in enumerate(body.comments)
+        if len(c.text) > settings.max_text_chars
+    ]
+    if too_long:
+        raise LimitExceededError(too_long)
+    return body
+
+
+def checked_segment_request(body: SegmentRequest, settings: SettingsDep) -> SegmentRequest:
+    """The `/v1/segment` body, refused with 413 if the page is over-long."""
+    if len(body.text) > settings.max_page_chars:
+        raise LimitExceededError([_too_long("text", len(body.text), settings.max_page_chars)])
+    return body
+
+
+ScoreBody = Annotated[ScoreRequest, Depends(checked_score_request)]
+SegmentBody = Annotated[SegmentRequest, Depends(checked_segment_request)]

@@ -1,0 +1,173 @@
+"""Request and response bodies of the REST API (pydantic v2).
+
+Every field carries a description so the OpenAPI page documents the whole contract. Size limits are
+configurable per deployment (:class:`service.settings.Settings`), so they are enforced by the
+dependencies in :mod:`service.deps` rather than baked into these schemas; the descriptions name them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from moderation.moderator import Block, Moderator, Score
+
+SegmentLabel = Literal["article", "comment", "boilerplate"]
+"""Block labels the segmenter emits (:data:`moderation.segment.SEGMENT_LABELS`)."""
+
+Category = Literal["toxicity", "severe_toxicity", "identity_attack", "insult", "profanity", "threat"]
+"""Abuse category names (:data:`moderation.datasets.CATEGORIES`)."""
+
+_PROBABILITY = {"ge": 0.0, "le": 1.0}
+
+
+class _Request(BaseModel):
+    """Base of request bodies: unknown keys are refused, so a misspelt field is reported, not ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- requests ------------------------------------------------------------------------------------
+
+
+class CommentIn(_Request):
+    """One comment to score."""
+
+    id: str = Field(description="The caller's identifier for the comment, echoed unchanged in its result.")
+    text: str = Field(
+        min_length=1,
+        description="The comment text: non-empty, at most `MODERATION_MAX_TEXT_CHARS` characters (default 20000).",
+    )
+
+
+class ScoreRequest(_Request):
+    """Body of `POST /v1/score`."""
+
+    comments: list[CommentIn] = Field(
+        min_length=1,
+        description="The comments to score: at least one, at most `MODERATION_MAX_BATCH` (default 1000).",
+    )
+
+
+class SegmentRequest(_Request):
+    """Body of `POST /v1/segment`."""
+
+    text: str = Field(
+        description=(
+            "The page as plain text, one paragraph a line; empty lines are skipped. "
+            "At most `MODERATION_MAX_PAGE_CHARS` characters (default 2000000)."
+        )
+    )
+
+
+# --- responses -----------------------------------------------------------------------------------
+
+
+class ModelInfo(BaseModel):
+    """Which model bundle produced a response."""
+
+    name: str = Field(description="Name of the model bundle, from its card.")
+    version: str = Field(description="Version of the model bundle, from its card.")
+
+    @classmethod
+    def of(cls, moderator: Moderator) -> ModelInfo:
+        return cls(name=moderator.name, version=moderator.version)
+
+
+class CategoryScores(BaseModel):
+    """Probability of each abuse category (the keys of :data:`moderation.datasets.CATEGORIES`)."""
+
+    toxicity: float = Field(**_PROBABILITY, description="Probability the text is rude, disrespectful or toxic.")
+    severe_toxicity: float = Field(**_PROBABILITY, description="Probability the text is very hateful or aggressive.")
+    identity_attack: float = Field(
+        **_PROBABILITY, description="Probability the text attacks people for an identity (ethnicity, religion, ...)."
+    )
+    insult: float = Field(**_PROBABILITY, description="Probability the text insults a person or group.")
+    profanity: float = Field(**_PROBABILITY, description="Probability the text uses swear words or obscenity.")
+    threat: float = Field(**_PROBABILITY, description="Probability the text threatens violence or harm.")
+
+
+class ScoreResult(BaseModel):
+    """The verdict on one comment."""
+
+    id: str = Field(description="The comment's `id` from the request.")
+    abuse: float = Field(**_PROBABILITY, description="Overall probability that the comment is abusive.")
+    flagged: bool = Field(description="Whether `abuse` reaches the model card's abuse threshold.")
+    reasons: list[Category] = Field(
+        description="Categories whose probability reaches their own threshold, strongest first; may be empty."
+    )
+    categories: CategoryScores = Field(description="Probability of every abuse category.")
+
+    @classmethod
+    def of(cls, comment_id: str, score: Score) -> ScoreResult:
+        return cls.model_validate({"id": comment_id, **score.to_dict()})
+
+
+class ScoreResponse(BaseModel):
+    """Body of a successful `POST /v1/score`."""
+
+    model: ModelInfo = Field(description="The model bundle that scored the comments.")
+    results: list[ScoreResult] = Field(description="One result per requested comment, in request order.")
+
+
+class BlockResult(BaseModel):
+    """One non-empty line of the page; the abuse fields are present on comment blocks only."""
+
+    line: int = Field(ge=1, description="1-based line number of the block in the submitted text.")
+    label: SegmentLabel = Field(description="What the block is: article prose, a reader comment, or boilerplate.")
+    comment_probability: float = Field(**_PROBABILITY, description="Probability that the block is a reader comment.")
+    abuse: float | None = Field(
+        default=None, **_PROBABILITY, description="Comment blocks only: overall probability of abuse."
+    )
+    flagged: bool | None = Field(
+        default=None, description="Comment blocks only: whether `abuse` reaches the abuse threshold."
+    )
+    reasons: list[Category] | None = Field(
+        default=None, description="Comment blocks only: categories over their thresholds, strongest first."
+    )
+    categories: CategoryScores | None = Field(
+        default=None, description="Comment blocks only: probability of every abuse category."
+    )
+
+    @classmethod
+    def of(cls, block: Block) -> BlockResult:
+        return cls.model_validate(block.to_dict())
+
+
+class SegmentResponse(BaseModel):
+    """Body of a successful `POST /v1/segment`."""
+
+    model: ModelInfo = Field(description="The model bundle that segmented the page.")
+    blocks: list[BlockResult] = Field(description="The page's non-empty lines in order, each with its label.")
+
+
+class HealthResponse(BaseModel):
+    """Body of `GET /healthz`."""
+
+    status: Literal["ok"] = Field(description="Always `ok` when the service is up and its model is loaded.")
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+class FieldError(BaseModel):
+    """What is wrong with one field of the request."""
+
+    field: str = Field(description="Dot path of the offending field, e.g. `comments.0.text`; `body` for the body.")
+    message: str = Field(description="What is wrong with it.")
+    limit: int | None = Field(default=None, description="The limit exceeded, for size errors (HTTP 413).")
+
+
+class ErrorDetail(BaseModel):
+    """An error: its HTTP status, a readable message and, for input errors, the fields at fault."""
+
+    code: int = Field(description="The HTTP status code.")
+    message: str = Field(description="A human-readable summary of the error.")
+    fields: list[FieldError] | None = Field(default=None, description="The offending fields, for input errors.")
+
+
+class ErrorResponse(BaseModel):
+    """Body of every error response."""
+
+    error: ErrorDetail = Field(description="The error.")

@@ -1,0 +1,33 @@
+"""Service configuration, read from `MODERATION_*` environment variables.
+
+One `Settings` object is made per app (see :func:`service.app.create_app`), so tests can pass their own
+limits without touching the environment.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where the model bundle is and how much input one request may carry.
+
+    The limits bound the CPU and memory one request can use; requests over them get HTTP 413.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="MODERATION_", extra="ignore")
+
+    model: Path | None = Field(
+        default=None,
+        description="Model bundle folder (`MODERATION_MODEL`); unset means the library default bundle.",
+    )
+    max_text_chars: int = Field(
+        default=20_000, gt=0, description="Longest comment text accepted by /v1/score, in characters."
+    )
+    max_batch: int = Field(default=1_000, gt=0, description="Most comments accepted in one /v1/score request.")
+    max_page_chars: int = Field(
+        default=2_000_000, gt=0, description="Longest page text accepted by /v1/segment, in characters."
+    )

@@ -1,0 +1,117 @@
+"""Dataset readers: each dataset's labels map onto ours, unknown stays unknown (NaN), never negative."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from fake_data import write_fake_data
+
+from moderation import datasets as ds
+from moderation.errors import DataNotFoundError
+
+
+@pytest.fixture(scope="module")
+def fake_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_fake_data(tmp_path_factory.mktemp("shared") / "data")
+
+
+def _row(frame: pd.DataFrame, prefix: str) -> pd.Series:
+    return frame[frame["text"].str.contains(prefix)].iloc[0]
+
+
+def test_davidson_mapping(fake_root: Path) -> None:
+    frame = ds.read_davidson(fake_root / "toxicity")
+    hate, offensive, neither = _row(frame, "dh0"), _row(frame, "do0"), _row(frame, "dn0")
+    assert (hate.toxicity, hate.identity_attack) == (1.0, 1.0)
+    assert math.isnan(hate.insult) and math.isnan(hate.threat)
+    assert offensive.toxicity == 1.0 and math.isnan(offensive.identity_attack) and math.isnan(offensive.insult)
+    assert neither.toxicity == 0.0 and neither.profanity == 0.0 and math.isnan(neither.threat)
+
+
+def test_toxic_spans_mapping_and_trial_held_out(fake_root: Path) -> None:
+    train = ds.read_toxic_spans(fake_root / "toxicity")
+    assert (train["toxicity"] == 1.0).all()
+    insult, threat = _row(train, "ts0"), _row(train, "tt0")
+    assert insult.insult == 1.0 and insult.threat == 0.0
+    assert threat.threat == 1.0 and threat.insult == 1.0
+    assert math.isnan(insult.severe_toxicity)
+    assert not train["text"].str.contains("tr0").any()
+    trial = ds.read_toxic_spans(fake_root / "toxicity", split="trial")
+    assert len(trial) == 3 and "spans" in trial
+
+
+def test_olid_mapping(fake_root: Path) -> None:
+    frame = ds.read_olid(fake_root / "toxicity")
+    nott, ind, unt = _row(frame, "on0"), _row(frame, "oi0"), _row(frame, "ou0")
+    assert nott.toxicity == 0.0 and nott.insult == 0.0 and nott.threat == 0.0
+    assert ind.insult == 1.0 and math.isnan(ind.profanity) and math.isnan(ind.threat)
+    assert unt.profanity == 1.0 and unt.insult == 0.0
+
+
+def test_toxigen_stormfront_ethos_impermium_jigsaw(fake_root: Path) -> None:
+    tox = fake_root / "toxicity"
+    toxigen = ds.read_toxigen(tox)
+    assert _row(toxigen, "gh0").identity_attack == 1.0
+    assert _row(toxigen, "holiday 0").toxicity == 0.0
+    storm = ds.read_stormfront(tox)
+    assert len(storm) == 13  # the relation row is dropped
+    assert math.isnan(_row(storm, "sn0").toxicity) and _row(storm, "sn0").identity_attack == 0.0
+    assert " ," not in _row(storm, "sh0").text  # tokenised punctuation rejoined
+    ethos = ds.read_ethos(tox)
+    assert _row(ethos, "eh0").identity_attack == 1.0 and _row(ethos, "eh0").threat == 1.0
+    assert math.isnan(_row(ethos, "eh1").threat)  # hateful without violence: threat unknown
+    assert _row(ethos, "en0").toxicity == 0.0
+    imp = ds.read_impermium(tox)
+    assert _row(imp, "ii0").text.endswith("\xa0!") and "\n" in _row(imp, "in0").text
+    assert _row(imp, "ii0").insult == 1.0 and math.isnan(_row(imp, "in0").toxicity)
+    jig = ds.read_jigsaw(tox)
+    assert jig[list(ds.CATEGORIES)].notna().all().all()
+
+
+def test_load_abuse_data_dedups_splits_and_derives_abuse(fake_root: Path) -> None:
+    frame = ds.load_abuse_data(fake_root)
+    assert set(frame["dataset"]) == set(ds.DATASETS)
+    assert frame["text"].map(ds.normalize).is_unique
+    assert set(frame["split"]) <= {"train", "valid"}
+    again = ds.load_abuse_data(fake_root)
+    assert frame["split"].tolist() == again["split"].tolist()
+    positive = frame[(frame[list(ds.CATEGORIES)] == 1.0).any(axis=1)]
+    assert (positive["abuse"] == 1.0).all()
+    assert (frame.loc[frame["toxicity"] == 0.0, "abuse"] == 0.0).all()
+    only = ds.load_abuse_data(fake_root, datasets=["jigsaw2018"])
+    assert set(only["dataset"]) == {"jigsaw2018"}
+    with pytest.raises(ValueError, match="unknown dataset"):
+        ds.load_abuse_data(fake_root, datasets=["nope"])
+
+
+def test_split_is_by_normalised_text() -> None:
+    assert ds.split_of("Hello  World") == ds.split_of("hello world")
+
+
+def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(DataNotFoundError, match="MODERATION_DATA"):
+        ds.load_abuse_data(tmp_path / "absent")
+    with pytest.raises(DataNotFoundError):
+        ds.load_pages(tmp_path / "absent")
+
+
+def test_pages(fake_root: Path) -> None:
+    pages, split = ds.load_pages(fake_root)
+    assert len(pages) == 16 and split["fake-0"] == "train" and split["fake-15"] == "test"
+    assert pages[0].labels[0] == "boilerplate" and len(pages[0].texts) == len(pages[0].labels)
+
+
+@pytest.mark.data
+def test_real_data_counts(shared_data: Path) -> None:
+    """The shared files read with the row counts their README states."""
+    tox = shared_data / "toxicity"
+    assert len(ds.read_davidson(tox)) == 24783
+    assert len(ds.read_olid(tox)) == 13240
+    assert len(ds.read_jigsaw(tox)) == 9970
+    assert len(ds.read_impermium(tox)) == 3947
+    assert len(ds.read_toxic_spans(tox, split="trial")) == 690
+    pages, split = ds.load_pages(shared_data)
+    assert len(pages) == 1376 and sum(v == "test" for v in split.values()) == 414

@@ -1,0 +1,79 @@
+"""Segmentation: block features, the grammar decoder on its own, and the segmenter on tiny pages."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from conftest import tiny_pages
+
+from moderation.moderator import Moderator, page_lines
+from moderation.segment import ARTICLE, BOILERPLATE, COMMENT, SEGMENT_LABELS, PageSegmenter, block_features, decode
+
+FLAT = np.log(np.full((4, 4), 0.25))
+START = np.log(np.full(4, 0.25))
+
+
+def _logp(rows: list[list[float]]) -> np.ndarray:
+    return np.log(np.array(rows))
+
+
+def test_decoder_follows_confident_blocks() -> None:
+    lp = _logp([[0.1, 0.1, 0.8], [0.8, 0.1, 0.1], [0.1, 0.8, 0.1], [0.1, 0.1, 0.8], [0.1, 0.8, 0.1]])
+    assert list(decode(lp, FLAT, START)) == [BOILERPLATE, ARTICLE, COMMENT, BOILERPLATE, COMMENT]
+
+
+def test_decoder_never_puts_article_after_comment() -> None:
+    # Block 3 alone looks like article, but it follows comments: the grammar forbids going back.
+    lp = _logp([[0.9, 0.05, 0.05], [0.1, 0.8, 0.1], [0.1, 0.8, 0.1], [0.6, 0.3, 0.1], [0.1, 0.8, 0.1]])
+    labels = list(decode(lp, FLAT, START))
+    first_comment = labels.index(COMMENT)
+    assert ARTICLE not in labels[first_comment:]
+
+
+def test_decoder_transition_costs_resist_a_single_comment_like_block() -> None:
+    trans = np.log(
+        np.array(
+            [[0.5, 0.49, 0.005, 0.005], [0.05, 0.94, 0.005, 0.005], [1e-9, 1e-9, 0.5, 0.5], [1e-9, 1e-9, 0.1, 0.9]]
+        )
+    )
+    lp = _logp([[0.05, 0.9, 0.05]] * 0 + [[0.9, 0.05, 0.05], [0.45, 0.5, 0.05], [0.9, 0.05, 0.05]])
+    assert list(decode(lp, trans, START)) == [ARTICLE, ARTICLE, ARTICLE]
+
+
+def test_decoder_empty_page() -> None:
+    assert decode(np.zeros((0, 3)), FLAT, START).shape == (0,)
+
+
+def test_block_features_shape_and_context() -> None:
+    feats = block_features(["Home", "A long paragraph of article prose. It has two sentences.", "Do you agree?"])
+    assert feats.shape[0] == 3
+    assert np.isfinite(feats).all()
+    assert block_features([]).shape[0] == 0
+
+
+def test_segmenter_learns_tiny_pages() -> None:
+    pages, labels = tiny_pages()
+    model = PageSegmenter(n_folds=2, max_features=1000).fit(pages[:20], labels[:20])
+    for page, truth in zip(pages[20:], labels[20:], strict=True):
+        assert model.predict(page) == truth
+        proba = model.predict_proba(page)
+        assert proba.shape == (len(page), len(SEGMENT_LABELS))
+        assert np.allclose(proba.sum(axis=1), 1.0)
+
+
+def test_page_lines_skip_empty_lines_keep_numbers() -> None:
+    assert page_lines("a\n\n  \nb\n") == [(1, "a"), (4, "b")]
+
+
+@pytest.mark.parametrize("page", ["", "\n\n"])
+def test_moderator_segments_empty_page(tiny_moderator: Moderator, page: str) -> None:
+    assert tiny_moderator.segment(page) == []
+
+
+def test_moderator_scores_only_comments(tiny_moderator: Moderator) -> None:
+    pages, labels = tiny_pages()
+    blocks = tiny_moderator.segment("\n".join(pages[0]))
+    assert [b.label for b in blocks] == labels[0]
+    for block in blocks:
+        assert (block.score is not None) == (block.label == "comment")
+        assert 0.0 <= block.comment_probability <= 1.0

@@ -1,0 +1,88 @@
+"""Training end to end on a miniature data folder: a loadable, documented, reproducible bundle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from fake_data import write_fake_data
+
+from moderation.bundle import read_card
+from moderation.datasets import DATASETS, LABELS, Page
+from moderation.errors import TrainingDataError
+from moderation.evaluate import crop, threshold_at_precision
+from moderation.moderator import Moderator
+from moderation.train import choose_thresholds, page_variants, train_bundle
+
+
+@pytest.fixture(scope="module")
+def fake_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_fake_data(tmp_path_factory.mktemp("shared") / "data")
+
+
+def test_threshold_at_precision() -> None:
+    y = np.array([1, 1, 0, 1, 0, 0])
+    s = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.1])
+    assert threshold_at_precision(y, s, 1.0) == 0.8
+    assert threshold_at_precision(y, s, 0.75) == 0.6
+    assert threshold_at_precision(np.array([0, 0]), np.array([0.4, 0.2]), 0.9) == 0.4  # unreachable: flag nothing
+
+
+def test_thresholds_rise_when_abuse_is_rarer() -> None:
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400).astype(float)
+    proba = np.clip(y * 0.3 + rng.random(400) * 0.7, 0, 1)
+    valid = pd.DataFrame({label: y for label in LABELS} | {"dataset": "x"})
+    common = choose_thresholds(np.tile(proba[:, None], (1, len(LABELS))), valid, 0.8, prevalence=0.5)
+    rare = choose_thresholds(np.tile(proba[:, None], (1, len(LABELS))), valid, 0.8, prevalence=0.1)
+    assert rare["abuse"] > common["abuse"]
+
+
+def test_page_variants() -> None:
+    page = Page(
+        "p",
+        ["Menu", "Title", "Body text", "Share", "Nice post", "Footer"],
+        ["boilerplate", "article", "article", "boilerplate", "comment", "boilerplate"],
+    )
+    assert crop(page) == (page.texts[1:5], page.labels[1:5])
+    texts, labels = page_variants([page], ["first comment\nits second line"], seed=0)
+    assert texts[0] == page.texts[1:5]
+    assert texts[1] == ["Title", "Body text", "Nice post"]
+    assert texts[2][:2] == ["Title", "Body text"] and set(labels[2][2:]) == {"comment"}
+
+
+def test_train_bundle_end_to_end_and_reproducible(fake_root: Path, tmp_path: Path) -> None:
+    first = train_bundle(data=fake_root, out=tmp_path / "a")
+    second = train_bundle(data=fake_root, out=tmp_path / "b")
+    card = read_card(first)
+    assert {d["name"] for d in card["training"]["abuse_datasets"]} == set(DATASETS)
+    assert set(card["thresholds"]) == set(LABELS)
+    assert "AGPL" in card["training"]["pages"]["licence"]
+    assert card["metrics"]["segmentation_dragnet_test"]["pages"] == 4
+    for name, meta in card["artifacts"].items():
+        assert read_card(second)["artifacts"][name]["sha256"] == meta["sha256"], name
+    moderator = Moderator.load(first)
+    [rude, nice] = moderator.score(["you are an idiot and a moron", "thanks for the thoughtful article"])
+    assert rude.abuse > nice.abuse
+
+
+def test_train_bundle_on_chosen_datasets(fake_root: Path, tmp_path: Path) -> None:
+    path = train_bundle(data=fake_root, out=tmp_path / "c", datasets=["jigsaw2018", "davidson", "olid"])
+    card = read_card(path)
+    assert [d["name"] for d in card["training"]["abuse_datasets"]] == ["jigsaw2018", "davidson", "olid"]
+    assert "--datasets jigsaw2018,davidson,olid" in card["training"]["command"]
+
+
+def test_train_bundle_on_permissive_datasets(fake_root: Path, tmp_path: Path) -> None:
+    """Without jigsaw2018 (the only set annotating severe_toxicity) the derived rule still gives that head
+    positives."""
+    path = train_bundle(data=fake_root, out=tmp_path / "p", datasets=["toxic_spans", "davidson", "toxigen"])
+    assert set(read_card(path)["thresholds"]) == set(LABELS)
+
+
+def test_datasets_missing_a_label_are_a_clear_error(fake_root: Path, tmp_path: Path) -> None:
+    with pytest.raises(TrainingDataError, match="no positive training rows for"):
+        train_bundle(data=fake_root, out=tmp_path / "x", datasets=["davidson"])
+    assert not (tmp_path / "x").exists()
