@@ -11,21 +11,24 @@ from .datasets import CATEGORIES, LABELS
 from .errors import (
     BundleError,
     BundleIntegrityError,
+    ConfigurationError,
     DataNotFoundError,
     InputFormatError,
     ModerationError,
     TrainingDataError,
 )
-from .moderator import Block, Moderator, Score
+from .moderator import DEFAULT_FLAG_ON, Block, Moderator, Score
 from .segment import SEGMENT_LABELS
 
 __all__ = [
     "CATEGORIES",
+    "DEFAULT_FLAG_ON",
     "LABELS",
     "SEGMENT_LABELS",
     "Block",
     "BundleError",
     "BundleIntegrityError",
+    "ConfigurationError",
     "DataNotFoundError",
     "InputFormatError",
     "ModerationError",

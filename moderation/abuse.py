@@ -1,40 +1,106 @@
-"""The abuse model: normalised text → TF-IDF word and character n-grams → one logistic head per label.
+"""The abuse model: normalised text → n-gram and attack features → one calibrated logistic head per label.
 
-Each head learns only from rows whose dataset annotates its label (NaN labels are masked out), so a
-tweet corpus that says nothing about threats never teaches the threat head that tweets are harmless.
+- Each head learns only from rows whose dataset annotates its label (NaN labels are masked out), so a
+  tweet corpus that says nothing about threats never teaches the threat head that tweets are harmless.
+- The n-gram features see the text with identity terms removed (:func:`moderation.lexicon.mask_identity`),
+  so naming a group cannot raise a score; the attack features (:class:`moderation.lexicon.AttackFeatures`)
+  see the whole text.
+- Each head's scores are calibrated (Platt scaling on out-of-fold decision values) to a stated prevalence
+  of its label, so a probability means what it says in a comment stream where that share is abusive.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+import pandas as pd
+from joblib import Parallel, delayed
 from scipy import sparse
-from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
+from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from .normalize import TextNormalizer
+from .lexicon import AttackFeatures, mask_identity, mask_mentions
+from .normalize import normalize
 
 
 def _expit(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+class TextViews(TransformerMixin, BaseEstimator):
+    """Raw texts → a frame of two views of the normalised text, both without mentioned words (negated,
+    quoted, named as a slur): ``text`` for the attack features and ``masked``, also without identity
+    terms, for the n-gram features."""
+
+    def fit(self, X: Iterable[str], y: object = None) -> TextViews:
+        return self
+
+    def transform(self, X: Iterable[str]) -> pd.DataFrame:
+        texts = [mask_mentions(normalize(str(x))) for x in X]
+        return pd.DataFrame({"text": texts, "masked": [mask_identity(t) for t in texts]})
+
+
+def _platt(decision: np.ndarray, y: np.ndarray, weight: np.ndarray, prevalence: float | None) -> tuple[float, float]:
+    """Slope and intercept mapping decision values to probabilities, with classes reweighted to `prevalence`."""
+    w = weight.astype(float).copy()
+    if prevalence is not None:
+        w[y == 1] *= prevalence / w[y == 1].sum()
+        w[y == 0] *= (1 - prevalence) / w[y == 0].sum()
+    w *= len(w) / w.sum()
+    platt = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), y, sample_weight=w)
+    return float(platt.coef_[0, 0]), float(platt.intercept_[0])
+
+
+def _fit_head(
+    base: LogisticRegression,
+    X: sparse.spmatrix,
+    y: np.ndarray,
+    weight: np.ndarray,
+    C: float,
+    cv: int,
+    prevalence: float | None,
+    seed: int | None,
+) -> tuple[np.ndarray, float, float, float]:
+    """Fit one head; return its weights, intercept and Platt slope and intercept (1, 0 without calibration)."""
+    if not X.data.flags.writeable:  # joblib hands large arrays to workers read-only; liblinear sorts in place
+        X = X.copy()
+    est = clone(base).set_params(C=C)
+    slope, offset = 1.0, 0.0
+    if cv >= 2:
+        oof = np.zeros(len(y))
+        folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
+        for train, test in folds.split(np.zeros(len(y)), y):
+            fold = clone(est).fit(X[train], y[train], sample_weight=weight[train])
+            oof[test] = fold.decision_function(X[test])
+        slope, offset = _platt(oof, y, weight, prevalence)
+    est.fit(X, y, sample_weight=weight)
+    return est.coef_[0], float(est.intercept_[0]), slope, offset
+
+
 class MaskedLogisticHeads(ClassifierMixin, BaseEstimator):
     """One binary logistic regression per label column, each fitted on the rows where its label is known.
 
     `y` is an ``(n_samples, n_labels)`` array of 1.0, 0.0 or NaN (unknown: masked out of that head).
-    After `fit`, the heads' weights are stacked into `coef_` and `intercept_` so `predict_proba` is one sparse
-    product for all labels; it returns the positive-class probability of each label,
-    ``(n_samples, n_labels)``, not scikit-learn's two-column binary layout.
+    With `calibration_cv` ≥ 2, each head's decision values are mapped to probabilities by Platt scaling
+    fitted on out-of-fold decision values, with the classes reweighted to `prevalence` (``None``: as the
+    weighted training rows have them). After `fit`, the heads' weights are stacked into `coef_` and
+    `intercept_` and the calibration into `calibration_` (slope, intercept per label), so
+    `predict_proba` is one sparse product for all labels; it returns the positive-class probability of
+    each label, ``(n_samples, n_labels)``, not scikit-learn's two-column binary layout.
 
     Parameters
     ----------
     C : inverse regularisation strength, one value for every head or one per label.
     class_weight, max_iter, solver, random_state : passed to each `LogisticRegression`.
+    calibration_cv : folds for the out-of-fold calibration (0 or 1: no calibration).
+    prevalence : share of positives the calibrated probabilities assume.
+    n_jobs : heads fitted in parallel (joblib).
     """
 
     def __init__(
@@ -44,12 +110,18 @@ class MaskedLogisticHeads(ClassifierMixin, BaseEstimator):
         max_iter: int = 1000,
         solver: str = "liblinear",
         random_state: int | None = 0,
+        calibration_cv: int = 3,
+        prevalence: float | None = 0.1,
+        n_jobs: int | None = None,
     ) -> None:
         self.C = C
         self.class_weight = class_weight
         self.max_iter = max_iter
         self.solver = solver
         self.random_state = random_state
+        self.calibration_cv = calibration_cv
+        self.prevalence = prevalence
+        self.n_jobs = n_jobs
 
     def fit(self, X: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> MaskedLogisticHeads:
         y = np.asarray(y, dtype=float)
@@ -61,30 +133,42 @@ class MaskedLogisticHeads(ClassifierMixin, BaseEstimator):
         base = LogisticRegression(
             class_weight=self.class_weight, max_iter=self.max_iter, solver=self.solver, random_state=self.random_state
         )
-        coefs, intercepts = [], []
+        X = sparse.csr_matrix(X)
+        jobs = []
         self.n_known_ = np.zeros(n_labels, dtype=int)
         for j in range(n_labels):
             known = ~np.isnan(y[:, j])
-            yj = y[known, j]
+            yj = y[known, j].astype(int)
             if len(np.unique(yj)) < 2:
                 raise ValueError(f"label column {j} needs both classes among its known rows")
-            est = clone(base).set_params(C=float(cs[j]))
-            est.fit(X[known], yj.astype(int), sample_weight=weights[known])
-            coefs.append(est.coef_[0])
-            intercepts.append(est.intercept_[0])
             self.n_known_[j] = int(known.sum())
+            jobs.append(
+                delayed(_fit_head)(
+                    base,
+                    X[known],
+                    yj,
+                    weights[known],
+                    float(cs[j]),
+                    self.calibration_cv,
+                    self.prevalence,
+                    self.random_state,
+                )
+            )
+        heads = Parallel(n_jobs=self.n_jobs)(jobs)
         # Only the stacked weights are kept: they are all prediction needs, at half the size in float32.
-        self.coef_ = np.vstack(coefs).astype(np.float32)
-        self.intercept_ = np.array(intercepts, dtype=np.float64)
+        self.coef_ = np.vstack([h[0] for h in heads]).astype(np.float32)
+        self.intercept_ = np.array([h[1] for h in heads], dtype=np.float64)
+        self.calibration_ = np.array([[h[2], h[3]] for h in heads], dtype=np.float64)
         self.n_features_in_ = X.shape[1]
         return self
 
     def decision_function(self, X: sparse.spmatrix) -> np.ndarray:
+        """Uncalibrated decision values, ``(n_samples, n_labels)``."""
         check_is_fitted(self, "coef_")
-        return np.asarray(X @ self.coef_.T) + self.intercept_
+        return np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
 
     def predict_proba(self, X: sparse.spmatrix) -> np.ndarray:
-        return _expit(self.decision_function(X))
+        return _expit(self.decision_function(X) * self.calibration_[:, 0] + self.calibration_[:, 1])
 
     def predict(self, X: sparse.spmatrix) -> np.ndarray:
         return (self.predict_proba(X) >= 0.5).astype(int)
@@ -94,34 +178,32 @@ def build_abuse_pipeline(
     C: float | Sequence[float] = 4.0,
     word_max_features: int = 150_000,
     char_max_features: int = 200_000,
+    n_jobs: int | None = None,
 ) -> Pipeline:
-    """The untrained abuse pipeline: normalise, featurise (word 1-2-grams + char 2-5-grams), classify."""
-    features = FeatureUnion(
-        [
-            (
-                "word",
-                TfidfVectorizer(
-                    lowercase=False,
-                    ngram_range=(1, 2),
-                    min_df=2,
-                    max_features=word_max_features,
-                    sublinear_tf=True,
-                    token_pattern=r"(?u)\b\w+\b",
-                    dtype=np.float32,
-                ),
-            ),
-            (
-                "char",
-                TfidfVectorizer(
-                    lowercase=False,
-                    analyzer="char_wb",
-                    ngram_range=(2, 5),
-                    min_df=3,
-                    max_features=char_max_features,
-                    sublinear_tf=True,
-                    dtype=np.float32,
-                ),
-            ),
-        ]
+    """The untrained abuse pipeline: text views, then word 1-2-grams and char 2-5-grams of the identity-masked
+    view with attack features of the full view, then the calibrated heads."""
+    words = TfidfVectorizer(
+        lowercase=False,
+        ngram_range=(1, 2),
+        min_df=2,
+        max_features=word_max_features,
+        sublinear_tf=True,
+        token_pattern=r"(?u)\b\w+\b",
+        dtype=np.float32,
     )
-    return Pipeline([("normalize", TextNormalizer()), ("features", features), ("heads", MaskedLogisticHeads(C=C))])
+    chars = TfidfVectorizer(
+        lowercase=False,
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        min_df=3,
+        max_features=char_max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    features = ColumnTransformer(
+        [("words", words, "masked"), ("chars", chars, "masked"), ("attack", AttackFeatures(), "text")],
+        sparse_threshold=1.0,
+    )
+    return Pipeline(
+        [("views", TextViews()), ("features", features), ("heads", MaskedLogisticHeads(C=C, n_jobs=n_jobs))]
+    )

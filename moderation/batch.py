@@ -432,9 +432,9 @@ def write_jsonl(rows: Iterable[Any], out: TextIO) -> int:
 # ------------------------------------------------------------------------------------------ the model
 
 
-def load_moderator(path: str | os.PathLike[str] | None = None) -> Moderator:
+def load_moderator(path: str | os.PathLike[str] | None = None, flag_on: str | Sequence[str] | None = None) -> Moderator:
     """Load a bundle like :meth:`Moderator.load`, with a clear error when the folder does not exist."""
-    return Moderator.load(check_bundle_folder(path))
+    return Moderator.load(check_bundle_folder(path), flag_on=flag_on)
 
 
 def check_bundle_folder(path: str | os.PathLike[str] | None = None) -> Path:
@@ -457,10 +457,12 @@ def verify_model(path: str | os.PathLike[str] | None = None) -> Path:
 # ------------------------------------------------------------------------------------------- scoring
 
 
-def score_chunks(moderator: Moderator, chunks: Iterable[Sequence[Record]]) -> Iterator[list[dict[str, Any]]]:
+def score_chunks(
+    moderator: Moderator, chunks: Iterable[Sequence[Record]], explain: bool = False
+) -> Iterator[list[dict[str, Any]]]:
     """Score each chunk in one call, yielding its output rows ``{"id", **Score.to_dict()}`` in input order."""
     for chunk in chunks:
-        scores = moderator.score([r.text for r in chunk])
+        scores = moderator.score([r.text for r in chunk], explain=explain)
         yield [{"id": r.id, **s.to_dict()} for r, s in zip(chunk, scores, strict=True)]
 
 
@@ -475,8 +477,11 @@ def score_inputs(
     input_format: InputFormat = "auto",
     chunk_size: int = CHUNK_SIZE,
     stdin: BinaryIO | None = None,
+    explain: bool = False,
 ) -> int:
     """Score every comment of `sources` (stdin when empty) and write one JSON line each; returns the count.
+
+    With `explain`, each row also carries the `spans` that drove its scores.
 
     With `output` the file is written atomically: on any error nothing is left behind. Otherwise lines
     go to `out` (default stdout) a whole chunk at a time, so an error may follow earlier complete
@@ -488,7 +493,7 @@ def score_inputs(
         read_records(s, text_column=text_column, id_column=id_column, input_format=input_format, stdin=stdin)
         for s in sources
     )
-    rows = score_chunks(moderator, chunked(records, chunk_size))
+    rows = score_chunks(moderator, chunked(records, chunk_size), explain)
     if output is not None:
         with AtomicJsonlWriter(output) as writer:
             for chunk_rows in rows:

@@ -51,6 +51,19 @@ ModelOption = Annotated[
 ]
 
 
+FlagOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--flag-on",
+        metavar="LABELS",
+        envvar="MODERATION_FLAG_ON",
+        show_default=False,
+        help="Comma-separated labels whose threshold flags a comment (default: the model card's policy, "
+        "identity_attack,insult,threat,severe_toxicity,toxicity; add profanity to flag swearing too).",
+    ),
+]
+
+
 class PageFormat(StrEnum):
     """Output formats of `segment`."""
 
@@ -166,6 +179,7 @@ def segment(
         PageFormat, typer.Option("--format", help="jsonl: one JSON object a line; table: aligned, for people.")
     ] = PageFormat.jsonl,
     model: ModelOption = None,
+    flag_on: FlagOnOption = None,
 ) -> None:
     """Label every non-empty line of each page as article, comment or boilerplate and score the comments.
 
@@ -177,7 +191,7 @@ def segment(
 
     with _reported():
         batch.check_inputs(pages, "txt", _stdin())
-        moderator = batch.load_moderator(model)
+        moderator = batch.load_moderator(model, flag_on)
         items = batch.segment_pages(moderator, pages, _stdin())
         out = sys.stdout
         if fmt is PageFormat.table:
@@ -222,6 +236,14 @@ def score(
         typer.Option("--input-format", help="Input format; auto: by extension, on stdin jsonl if it starts with '{'."),
     ] = InputFormatChoice.auto,
     model: ModelOption = None,
+    flag_on: FlagOnOption = None,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help='Add "spans" to each row: the stretches of the text that drove its scores, with offsets.',
+        ),
+    ] = False,
 ) -> None:
     """Score comments for abuse: one JSON line a comment, in input order.
 
@@ -235,7 +257,7 @@ def score(
     stdin = _stdin()
     with _reported():
         batch.check_inputs(sources, input_format.value, stdin)
-        moderator = batch.load_moderator(model)
+        moderator = batch.load_moderator(model, flag_on)
         batch.score_inputs(
             moderator,
             sources,
@@ -245,6 +267,7 @@ def score(
             id_column=id_column,
             input_format=input_format.value,
             stdin=stdin,
+            explain=explain,
         )
 
 
@@ -302,6 +325,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
     model: ModelOption = None,
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    flag_on: FlagOnOption = None,
 ) -> None:
     """Serve the HTTP API (GET /healthz, POST /v1/score…) with uvicorn."""
     import uvicorn
@@ -311,6 +335,12 @@ def serve(
     with _reported():
         folder = batch.verify_model(model)  # refuse a missing or tampered bundle before starting
     os.environ["MODERATION_MODEL"] = str(folder)  # the app factory (and every worker) loads this one
+    if flag_on is not None:
+        from .moderator import parse_flag_on
+
+        with _reported():
+            parse_flag_on(flag_on)  # refuse an unknown label before starting
+        os.environ["MODERATION_FLAG_ON"] = flag_on
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
     log.info("serving bundle %s on http://%s:%d", folder, host, port)
     uvicorn.run(

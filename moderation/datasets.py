@@ -239,15 +239,43 @@ def read_jigsaw(root: Path) -> pd.DataFrame:
     return _frame(raw["comment_text"], {ours: raw[theirs].astype(float) for ours, theirs in _JIGSAW.items()})
 
 
+_PROFANE = re.compile(r"\b(?:fu+c?k|sh[iy]te?|shyt|crap|cunt|bitch|whore|slut|idiot|moron|stupid|dumb)", re.IGNORECASE)
+
+
+def read_dragnet_comments(root: Path) -> pd.DataFrame:
+    """Reader comments from the Dragnet training pages, as weak negatives: real blog and news comments,
+    nearly all benign. Blocks under 40 characters (names, dates) and blocks with profanity, insults or
+    attack evidence are left out, since a few comments are abusive."""
+    from .lexicon import find_attacks
+
+    pages, split = load_pages(root.parent)
+    texts = {
+        text
+        for page in pages
+        if split.get(page.id) == "train"
+        for text, label in zip(page.texts, page.labels, strict=True)
+        if label == "comment" and len(text) >= 40
+    }
+    kept = sorted(t for t in texts if not _PROFANE.search(t) and not find_attacks(normalize(t)))
+    zero = np.zeros(len(kept))
+    return _frame(kept, {"toxicity": zero, "identity_attack": zero, "insult": zero, "threat": zero})
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
-    """What the card records of a training dataset."""
+    """What the card records of a training dataset, and how to read it.
+
+    `folder` is the data folder's subfolder holding `files`; `weight` scales the dataset's rows in
+    training (weak labels weigh less).
+    """
 
     name: str
     files: tuple[str, ...]
     licence: str
     domain: str
     reader: Callable[[Path], pd.DataFrame]
+    folder: str = "toxicity"
+    weight: float = 1.0
 
 
 DATASETS: dict[str, DatasetInfo] = {
@@ -303,6 +331,15 @@ DATASETS: dict[str, DatasetInfo] = {
             "news comments, forums and blogs",
             read_impermium,
         ),
+        DatasetInfo(
+            "dragnet_comments",
+            ("dragnet_pages.jsonl.gz", "dragnet_split.tsv"),
+            "AGPL-3.0 (Dragnet benchmark data)",
+            "blog and news reader comments, as weak negatives",
+            read_dragnet_comments,
+            folder="pages",
+            weight=0.5,
+        ),
     )
 }
 """Every abuse dataset the trainer knows, keyed by the name `--datasets` takes."""
@@ -313,13 +350,18 @@ def _derive_labels(df: pd.DataFrame) -> pd.DataFrame:
 
     - `severe_toxicity`, where the dataset does not annotate it: positive for a threat that is also an
       identity attack or an insult (hate or abuse combined with a threat), otherwise unknown.
-    - `abuse`: positive when any category is positive, negative when toxicity is known to be 0,
-      otherwise unknown.
+    - `abuse`, abuse aimed at people: positive when an attack category (identity attack, insult, threat,
+      severe toxicity) is positive, or toxicity is positive and the row is not profanity that its
+      dataset says targets no one (OLID's untargeted profanity); negative when toxicity is known to be 0
+      or for that untargeted profanity; otherwise unknown.
     """
     severe = (df["threat"] == 1.0) & ((df["identity_attack"] == 1.0) | (df["insult"] == 1.0))
     df["severe_toxicity"] = np.where(df["severe_toxicity"].isna() & severe, 1.0, df["severe_toxicity"])
-    any_pos = (df[list(CATEGORIES)] == 1.0).any(axis=1)
-    df["abuse"] = np.where(any_pos, 1.0, np.where(df["toxicity"] == 0.0, 0.0, np.nan))
+    attack = (df[["identity_attack", "insult", "threat", "severe_toxicity"]] == 1.0).any(axis=1)
+    untargeted = (df["profanity"] == 1.0) & (df["insult"] == 0.0) & ~attack
+    positive = attack | ((df["toxicity"] == 1.0) & ~untargeted)
+    negative = (df["toxicity"] == 0.0) | untargeted
+    df["abuse"] = np.where(positive, 1.0, np.where(negative, 0.0, np.nan))
     return df
 
 
@@ -340,8 +382,8 @@ def load_abuse_data(
     Texts are deduplicated across datasets by normalised form (the first dataset in
     :data:`DATASETS` order keeps a duplicate), and each text is put in ``train`` or ``valid`` by hash.
     """
-    base = data_dir(root) / "toxicity"
-    _require(base)
+    base = data_dir(root)
+    _require(base / "toxicity")
     names = list(DATASETS) if datasets is None else datasets
     unknown = sorted(set(names) - set(DATASETS))
     if unknown:
@@ -350,7 +392,7 @@ def load_abuse_data(
     for name in DATASETS:
         if name not in names:
             continue
-        df = DATASETS[name].reader(base)
+        df = DATASETS[name].reader(base / DATASETS[name].folder)
         df["dataset"] = name
         frames.append(df)
         log.info("read %s: %d rows", name, len(df))

@@ -40,3 +40,7 @@ class DataNotFoundError(ModerationError):
 
 class TrainingDataError(ModerationError):
     """The chosen training data cannot fit every head (a label with no positive or no negative rows)."""
+
+
+class ConfigurationError(ModerationError):
+    """A setting names something that does not exist (an unknown category in a flag policy, for example)."""

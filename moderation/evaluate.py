@@ -40,6 +40,37 @@ def auc_table(proba: np.ndarray, frame: pd.DataFrame) -> dict[str, dict[str, flo
     return table
 
 
+def expected_calibration_error(
+    y: np.ndarray, proba: np.ndarray, sample_weight: np.ndarray | None = None, bins: int = 10
+) -> float:
+    """Weighted mean gap between predicted probability and observed frequency over equal-width bins."""
+    w = np.ones_like(proba, dtype=float) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    which = np.minimum((proba * bins).astype(int), bins - 1)
+    total, gap = w.sum(), 0.0
+    for b in range(bins):
+        in_bin = which == b
+        if in_bin.any():
+            wb = w[in_bin]
+            gap += wb.sum() / total * abs(np.average(proba[in_bin], weights=wb) - np.average(y[in_bin], weights=wb))
+    return float(gap)
+
+
+def calibration_table(
+    proba: np.ndarray, frame: pd.DataFrame, weights: np.ndarray, prevalence: float
+) -> dict[str, float]:
+    """Expected calibration error of each label head on the rows annotating it, rows weighted by `weights`
+    and classes rescaled to `prevalence` (the population the probabilities are calibrated for)."""
+    out = {}
+    for j, label in enumerate(LABELS):
+        known = frame[label].notna().to_numpy()
+        y, w = frame[label].to_numpy()[known], weights[known].astype(float)
+        if 0 < y.sum() < len(y):
+            w[y == 1] *= prevalence / w[y == 1].sum()
+            w[y == 0] *= (1 - prevalence) / w[y == 0].sum()
+            out[label] = round(expected_calibration_error(y, proba[known, j], w), 4)
+    return out
+
+
 def threshold_at_precision(
     y: np.ndarray, score: np.ndarray, precision: float, sample_weight: np.ndarray | None = None
 ) -> float:

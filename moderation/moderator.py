@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,26 +16,52 @@ import numpy as np
 
 from .bundle import Bundle, load_bundle
 from .datasets import CATEGORIES, LABELS
-from .errors import BundleError
+from .errors import BundleError, ConfigurationError
+from .explain import DEFAULT_SPAN_CUTOFF, Span, explain
 from .segment import SEGMENT_LABELS, PageSegmenter
+
+DEFAULT_FLAG_ON: tuple[str, ...] = ("identity_attack", "insult", "threat", "severe_toxicity", "abuse")
+"""Labels that flag a comment by default: abuse aimed at people or groups, that is the four attack
+categories and `abuse` (toxicity aimed at people). `toxicity` itself is not among them: in the public data
+it also covers profanity and rudeness about things, which should not flag. Profanity that attacks no one
+raises `profanity` and `toxicity` and shows in `reasons`, but flags only where a site adds those labels."""
+
+
+def parse_flag_on(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """A flag policy from a comma-separated string or a list (``None`` stays ``None``: the card's default)."""
+    if value is None:
+        return None
+    names = [v.strip() for v in (value.split(",") if isinstance(value, str) else value) if v.strip()]
+    unknown = [n for n in names if n not in LABELS]
+    if unknown or not names:
+        raise ConfigurationError(
+            f"flag-on: unknown label(s) {', '.join(unknown) or '(none given)'}; choose from {', '.join(LABELS)}"
+        )
+    return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)
 class Score:
     """The abuse verdict on one comment.
 
-    `abuse` is the overall probability, `flagged` whether it crosses the card's abuse threshold,
-    `reasons` the categories whose score crosses that category's own threshold (strongest first),
-    `categories` every category's probability.
+    `abuse` is the overall probability of abuse aimed at people, `flagged` whether a moderator should
+    look (a flag-on label reached its threshold), `reasons` the categories whose score reaches that
+    category's own threshold (strongest first), `categories` every category's probability, and `spans`,
+    when asked for, the stretches of the original text that drove the scores.
     """
 
     abuse: float
     flagged: bool
     reasons: list[str]
     categories: dict[str, float]
+    spans: list[Span] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The score as the CLI and the service emit it; `spans` only when an explanation was asked for."""
+        out = asdict(self)
+        if self.spans is None:
+            del out["spans"]
+        return out
 
 
 @dataclass(frozen=True)
@@ -73,7 +99,7 @@ class Moderator:
     False
     """
 
-    def __init__(self, bundle: Bundle) -> None:
+    def __init__(self, bundle: Bundle, flag_on: str | Sequence[str] | None = None) -> None:
         for name in ("abuse", "segmenter"):
             if name not in bundle.models:
                 raise BundleError(f"bundle {bundle.path} has no {name} model")
@@ -85,11 +111,17 @@ class Moderator:
         if missing:
             raise BundleError(f"bundle {bundle.path}: card has no threshold for {', '.join(missing)}")
         self.thresholds: dict[str, float] = {label: float(thresholds[label]) for label in LABELS}
+        policy = bundle.card.get("flag_policy", {})
+        self.flag_on: tuple[str, ...] = parse_flag_on(flag_on) or parse_flag_on(policy.get("flag_on")) or ("abuse",)
+        self.flag_thresholds: dict[str, float] = {**self.thresholds, **policy.get("thresholds", {})}
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str] | None = None) -> Moderator:
-        """Verify and load a bundle (default: `$MODERATION_MODEL` or the shipped one)."""
-        return cls(load_bundle(path))
+    def load(cls, path: str | os.PathLike[str] | None = None, flag_on: str | Sequence[str] | None = None) -> Moderator:
+        """Verify and load a bundle (default: `$MODERATION_MODEL` or the shipped one).
+
+        `flag_on` overrides the card's flag policy: the labels whose threshold flags a comment.
+        """
+        return cls(load_bundle(path), flag_on)
 
     @property
     def card(self) -> dict[str, Any]:
@@ -116,16 +148,30 @@ class Moderator:
     def decide(self, proba: np.ndarray) -> list[Score]:
         """Turn probability rows into verdicts with the card's thresholds."""
         out = []
+        flag_columns = [LABELS.index(label) for label in self.flag_on]
+        flag_limits = np.array([self.flag_thresholds[label] for label in self.flag_on])
         for row in proba:
             cats = {c: round(float(p), 6) for c, p in zip(CATEGORIES, row[1:], strict=True)}
             reasons = sorted((c for c in CATEGORIES if cats[c] >= self.thresholds[c]), key=lambda c: -cats[c])
-            abuse = round(float(row[0]), 6)
-            out.append(Score(abuse=abuse, flagged=abuse >= self.thresholds["abuse"], reasons=reasons, categories=cats))
+            flagged = bool((row[flag_columns] >= flag_limits).any())
+            out.append(Score(abuse=round(float(row[0]), 6), flagged=flagged, reasons=reasons, categories=cats))
         return out
 
-    def score(self, texts: Sequence[str]) -> list[Score]:
-        """Score comments for abuse, one :class:`Score` per text, in order."""
-        return self.decide(self.predict_proba(texts))
+    @property
+    def span_cutoff(self) -> float:
+        """Weight (fall in logits) a word needs to be highlighted, chosen on the Toxic Spans trial split."""
+        return float(self.card.get("explanations", {}).get("cutoff", DEFAULT_SPAN_CUTOFF))
+
+    def explain(self, text: str) -> list[Span]:
+        """The spans of `text` a moderator should see highlighted, with offsets into `text`."""
+        return explain(self.abuse_model, text, self.span_cutoff)
+
+    def score(self, texts: Sequence[str], explain: bool = False) -> list[Score]:
+        """Score comments for abuse, one :class:`Score` per text, in order; with `explain`, add their spans."""
+        scores = self.decide(self.predict_proba(texts))
+        if explain:
+            scores = [replace(s, spans=self.explain(t)) for s, t in zip(scores, texts, strict=True)]
+        return scores
 
     def segment(self, page: str) -> list[Block]:
         """Label every non-empty line of a plain-text page and score the comments."""

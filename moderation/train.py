@@ -6,6 +6,7 @@ built the shipped bundle reproduces it.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import platform
@@ -23,9 +24,18 @@ from sklearn.pipeline import Pipeline
 from . import __version__
 from .abuse import build_abuse_pipeline
 from .bundle import save_bundle, sha256_file
-from .datasets import DATASETS, LABELS, Page, data_dir, load_abuse_data, load_pages
+from .datasets import DATASETS, LABELS, Page, data_dir, load_abuse_data, load_pages, read_toxic_spans
 from .errors import TrainingDataError
-from .evaluate import auc_table, crop, dataset_weights, segment_report, threshold_at_precision
+from .evaluate import (
+    auc_table,
+    calibration_table,
+    crop,
+    dataset_weights,
+    segment_report,
+    threshold_at_precision,
+)
+from .explain import choose_cutoff
+from .moderator import DEFAULT_FLAG_ON
 from .segment import PageSegmenter
 
 log = logging.getLogger(__name__)
@@ -39,6 +49,9 @@ sets are enriched in abuse), so precision measured on it as it stands would prom
 comment section with a tenth of its comments abusive gets; validation classes are reweighted to this
 prevalence before the threshold is chosen."""
 
+CALIBRATION_FOLDS = 3
+"""Folds of the out-of-fold decision values each head's calibration is fitted on."""
+
 DATASET_CAP = 8000
 """No dataset weighs more than this many rows in training or threshold choice."""
 
@@ -48,12 +61,19 @@ COMMENT_DATASETS = ("toxic_spans", "impermium", "jigsaw2018")
 PAGES_LICENCE = "AGPL-3.0 (Dragnet benchmark data, seomoz/dragnet_data)"
 
 
-def fit_abuse(train: pd.DataFrame, seed: int = 0) -> Pipeline:
+def row_weights(frame: pd.DataFrame) -> np.ndarray:
+    """Training weight of each row: no dataset counts for more than `DATASET_CAP` rows, weak sets weigh less."""
+    strength = frame["dataset"].map(lambda name: DATASETS[name].weight if name in DATASETS else 1.0)
+    return dataset_weights(frame["dataset"], DATASET_CAP) * strength.to_numpy(dtype=float)
+
+
+def fit_abuse(train: pd.DataFrame, seed: int = 0, n_jobs: int | None = None) -> Pipeline:
     """Fit the abuse pipeline on the training rows, datasets weighted so none dominates."""
-    pipeline = build_abuse_pipeline()
-    pipeline.set_params(heads__random_state=seed)
-    weights = dataset_weights(train["dataset"], DATASET_CAP)
-    pipeline.fit(train["text"].tolist(), train[list(LABELS)].to_numpy(), heads__sample_weight=weights)
+    pipeline = build_abuse_pipeline(n_jobs=n_jobs)
+    pipeline.set_params(
+        heads__random_state=seed, heads__prevalence=ASSUMED_PREVALENCE, heads__calibration_cv=CALIBRATION_FOLDS
+    )
+    pipeline.fit(train["text"].tolist(), train[list(LABELS)].to_numpy(), heads__sample_weight=row_weights(train))
     return pipeline
 
 
@@ -68,7 +88,7 @@ def choose_thresholds(
     Rows are weighted as in training (no dataset dominates), then positives and negatives rescaled to
     `prevalence` and ``1 - prevalence`` of the total weight.
     """
-    base = dataset_weights(valid["dataset"], DATASET_CAP)
+    base = row_weights(valid)
     out = {}
     for j, label in enumerate(LABELS):
         known = valid[label].notna().to_numpy()
@@ -79,6 +99,25 @@ def choose_thresholds(
         else:
             log.warning("validation rows of %s hold one class only; its threshold is not reliable", label)
         out[label] = round(threshold_at_precision(y, proba[known, j], precision, w), 6)
+    return out
+
+
+def choose_flag_thresholds(
+    proba: np.ndarray,
+    valid: pd.DataFrame,
+    thresholds: dict[str, float],
+    precision: float = TARGET_PRECISION,
+    prevalence: float = ASSUMED_PREVALENCE,
+) -> dict[str, float]:
+    """Thresholds that flag: each label's own, except toxicity's, which must reach `precision` for abuse
+    aimed at people (the `abuse` label), so profanity that attacks no one does not flag."""
+    out = dict(thresholds)
+    known = valid["abuse"].notna().to_numpy()
+    y, w = valid["abuse"].to_numpy()[known], row_weights(valid)[known]
+    w[y == 1] *= prevalence / w[y == 1].sum()
+    w[y == 0] *= (1 - prevalence) / w[y == 0].sum()
+    toxicity = proba[known, LABELS.index("toxicity")]
+    out["toxicity"] = round(max(thresholds["toxicity"], threshold_at_precision(y, toxicity, precision, w)), 6)
     return out
 
 
@@ -144,11 +183,19 @@ def train_bundle(
                 f"training rows for {label}; add a dataset that annotates it (jigsaw2018 annotates every label)"
             )
     log.info("abuse model: %d training rows, %d validation rows", len(train), len(valid))
-    abuse = fit_abuse(train, seed)
+    abuse = fit_abuse(train, seed, n_jobs=-1)
     valid_proba = abuse.predict_proba(valid["text"].tolist())
     thresholds = choose_thresholds(valid_proba, valid)
+    flag_thresholds = choose_flag_thresholds(valid_proba, valid, thresholds)
     aucs = auc_table(valid_proba, valid)
+    ece = calibration_table(valid_proba, valid, row_weights(valid), ASSUMED_PREVALENCE)
+    log.info("expected calibration error (validation, at prevalence %s): %s", ASSUMED_PREVALENCE, ece)
     log.info("abuse AUC (validation, pooled): %s", {k: v.get("all") for k, v in aucs.items()})
+
+    trial = read_toxic_spans(root / "toxicity", split="trial")
+    gold = [set(json.loads(spans)) for spans in trial["spans"]]
+    cutoff, spans_f1 = choose_cutoff(abuse, trial["text"].tolist(), gold)
+    log.info("explanations: cutoff %.2f, Toxic Spans trial character F1 %.4f", cutoff, spans_f1)
 
     pages, split = load_pages(root)
     train_pages = [p for p in pages if split.get(p.id) == "train"]
@@ -177,7 +224,7 @@ def train_bundle(
                     "name": ds,
                     "licence": DATASETS[ds].licence,
                     "domain": DATASETS[ds].domain,
-                    "files": [_file_record(root / "toxicity" / f) for f in DATASETS[ds].files],
+                    "files": [_file_record(root / DATASETS[ds].folder / f) for f in DATASETS[ds].files],
                     "rows_train": int(counts.loc[ds].get("train", 0)) if ds in counts.index else 0,
                     "rows_valid": int(counts.loc[ds].get("valid", 0)) if ds in counts.index else 0,
                     "labels_annotated": [lab for lab in LABELS if frame.loc[frame["dataset"] == ds, lab].notna().any()],
@@ -219,10 +266,30 @@ def train_bundle(
             "rule": "per label, the lowest score reaching the stated precision on the validation rows that "
             "annotate the label, datasets weighted as in training and classes reweighted to the assumed "
             "prevalence of abuse",
-            "flagged": "abuse >= thresholds.abuse",
             "reasons": "categories at or above their own threshold, strongest first",
         },
-        "metrics": {"abuse_validation_auc": aucs, "segmentation_dragnet_test": seg_metrics},
+        "flag_policy": {
+            "flag_on": list(DEFAULT_FLAG_ON),
+            "thresholds": flag_thresholds,
+            "rule": "flagged when any flag-on label reaches its flag threshold: its own threshold, except "
+            f"toxicity's, which must reach precision {TARGET_PRECISION} for abuse aimed at people; profanity "
+            "alone shows in reasons but does not flag unless a site adds it (--flag-on, MODERATION_FLAG_ON)",
+        },
+        "calibration": f"Platt scaling per label on {CALIBRATION_FOLDS}-fold out-of-fold decision values, classes "
+        f"reweighted to a prevalence of {ASSUMED_PREVALENCE}: probabilities are for a comment stream in which "
+        "that share of comments carries the label",
+        "explanations": {
+            "method": "occlusion: a word's weight is the fall in a category's decision value when it is removed; "
+            "words at or above the cutoff are highlighted, neighbours merged",
+            "cutoff": cutoff,
+            "cutoff_chosen_on": f"Toxic Spans trial split ({len(trial)} comments), best mean character F1",
+        },
+        "metrics": {
+            "toxic_spans_trial_f1": round(spans_f1, 4),
+            "abuse_validation_auc": aucs,
+            "abuse_validation_ece": ece,
+            "segmentation_dragnet_test": seg_metrics,
+        },
         "libraries": _library_versions(),
     }
     card["training"]["seconds"] = round(time.monotonic() - started)

@@ -41,7 +41,7 @@ def create_app(settings: Settings | None = None, moderator: Moderator | None = N
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if app.state.moderator is None:
-            app.state.moderator = await run_in_threadpool(Moderator.load, settings.model)
+            app.state.moderator = await run_in_threadpool(Moderator.load, settings.model, settings.flag_on)
         loaded: Moderator = app.state.moderator
         log.info("serving model %s %s from %s", loaded.name, loaded.version, loaded.path)
         yield

@@ -31,10 +31,16 @@ _INPUT_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.post("/v1/score", responses=_INPUT_ERRORS, summary="Score comments for abuse")
+@router.post(
+    "/v1/score",
+    responses=_INPUT_ERRORS,
+    response_model=ScoreResponse,
+    response_model_exclude_none=True,
+    summary="Score comments for abuse",
+)
 def score(body: ScoreBody, moderator: ModeratorDep) -> ScoreResponse:
     """Score each comment for abuse; results come back in request order with the request's ids."""
-    scores = moderator.score([c.text for c in body.comments])
+    scores = moderator.score([c.text for c in body.comments], explain=body.explain)
     return ScoreResponse(
         model=ModelInfo.of(moderator),
         results=[ScoreResult.of(c.id, s) for c, s in zip(body.comments, scores, strict=True)],

@@ -48,6 +48,10 @@ class ScoreRequest(_Request):
         min_length=1,
         description="The comments to score: at least one, at most `MODERATION_MAX_BATCH` (default 1000).",
     )
+    explain: bool = Field(
+        default=False,
+        description="Also return, for each comment, the `spans` of its text that drove its scores (slower).",
+    )
 
 
 class SegmentRequest(_Request):
@@ -88,16 +92,32 @@ class CategoryScores(BaseModel):
     threat: float = Field(**_PROBABILITY, description="Probability the text threatens violence or harm.")
 
 
+class SpanResult(BaseModel):
+    """A stretch of a comment that drove its scores, for highlighting."""
+
+    start: int = Field(ge=0, description="Offset of the first character in the comment's text (0-based).")
+    end: int = Field(ge=0, description="Offset just past the last character (exclusive).")
+    text: str = Field(description="The highlighted text, `text[start:end]`.")
+    category: Category = Field(description="The category this stretch raised most.")
+    weight: float = Field(description="How much it raised that category: the fall in its log-odds without it.")
+
+
 class ScoreResult(BaseModel):
     """The verdict on one comment."""
 
     id: str = Field(description="The comment's `id` from the request.")
-    abuse: float = Field(**_PROBABILITY, description="Overall probability that the comment is abusive.")
-    flagged: bool = Field(description="Whether `abuse` reaches the model card's abuse threshold.")
+    abuse: float = Field(**_PROBABILITY, description="Overall probability of abuse aimed at people or groups.")
+    flagged: bool = Field(
+        description="Whether a moderator should look: a label of the flag policy (`MODERATION_FLAG_ON`, default "
+        "from the model card) reached its threshold."
+    )
     reasons: list[Category] = Field(
         description="Categories whose probability reaches their own threshold, strongest first; may be empty."
     )
     categories: CategoryScores = Field(description="Probability of every abuse category.")
+    spans: list[SpanResult] | None = Field(
+        default=None, description="With `explain`: the stretches of the text that drove the scores, in order."
+    )
 
     @classmethod
     def of(cls, comment_id: str, score: Score) -> ScoreResult:

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         default=20_000, gt=0, description="Longest comment text accepted by /v1/score, in characters."
     )
     max_batch: int = Field(default=1_000, gt=0, description="Most comments accepted in one /v1/score request.")
+    flag_on: str | None = Field(
+        default=None,
+        description="Comma-separated labels whose threshold flags a comment (`MODERATION_FLAG_ON`); unset means "
+        "the model card's policy.",
+    )
     max_page_chars: int = Field(
         default=2_000_000, gt=0, description="Longest page text accepted by /v1/segment, in characters."
     )

@@ -78,9 +78,12 @@ def test_load_abuse_data_dedups_splits_and_derives_abuse(fake_root: Path) -> Non
     assert set(frame["split"]) <= {"train", "valid"}
     again = ds.load_abuse_data(fake_root)
     assert frame["split"].tolist() == again["split"].tolist()
-    positive = frame[(frame[list(ds.CATEGORIES)] == 1.0).any(axis=1)]
-    assert (positive["abuse"] == 1.0).all()
+    attacks = frame[(frame[["identity_attack", "insult", "threat", "severe_toxicity"]] == 1.0).any(axis=1)]
+    assert len(attacks) and (attacks["abuse"] == 1.0).all()
     assert (frame.loc[frame["toxicity"] == 0.0, "abuse"] == 0.0).all()
+    untargeted = frame[frame["text"].str.contains(" ou")]  # OLID untargeted profanity: not aimed at anyone
+    assert len(untargeted) and (untargeted["abuse"] == 0.0).all()
+    assert (frame.loc[frame["dataset"] == "dragnet_comments", "abuse"] == 0.0).all()
     only = ds.load_abuse_data(fake_root, datasets=["jigsaw2018"])
     assert set(only["dataset"]) == {"jigsaw2018"}
     with pytest.raises(ValueError, match="unknown dataset"):

@@ -226,7 +226,7 @@ class FailingModerator:
     def __init__(self, error: Exception) -> None:
         self.error = error
 
-    def score(self, texts: Sequence[str]) -> list[Score]:
+    def score(self, texts: Sequence[str], explain: bool = False) -> list[Score]:
         raise self.error
 
 

@@ -42,7 +42,8 @@ def test_card_names_the_shared_files_it_was_trained_on(shared_data: Path) -> Non
     card = read_card(DEFAULT_BUNDLE)
     for entry in card["training"]["abuse_datasets"]:
         for record in entry["files"]:
-            assert sha256_file(shared_data / "toxicity" / record["file"]) == record["sha256"]
+            folder = DATASETS[entry["name"]].folder
+            assert sha256_file(shared_data / folder / record["file"]) == record["sha256"]
     for record in card["training"]["pages"]["files"]:
         assert sha256_file(shared_data / "pages" / record["file"]) == record["sha256"]
 

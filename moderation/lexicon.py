@@ -1,0 +1,316 @@
+"""Slur and attack knowledge as model features, with spans: curated terms and the constructions no word
+list holds.
+
+Everything here works on normalised text (see :mod:`moderation.normalize`) and reports character spans
+in it, so explanations can map them back to the original. None of it decides a verdict: the patterns
+become features whose weights the abuse model learns from data.
+
+- Identity terms (Muslim, Jewish, gay, Black, women, ...) are removed from the text the n-gram features
+  see (:func:`mask_identity`): naming one's identity must never push a score up, and the public data
+  over-represents identity words in abusive rows. Whether a group is *attacked* is told by the attack
+  features below, which fire only next to attack words.
+- Attack features count: slurs (curated) and their one-slip misspellings that are not English words; an
+  identity term near a dehumanising or abusive word; dehumanising language
+  (animal, vermin and disease names, "X-eater" and "eater of X" compounds, "subhuman"); blends of a
+  word, name or group with an obscenity that no dictionary holds; "go back to ..." attacks. A blend is
+  only a blend when the whole word is not an ordinary English word, so Scunthorpe, cocktail and
+  assassin stay innocent. A last feature marks texts that name no person at all (no pronoun, group or
+  mention): abuse of a printer is not an insult.
+- Mentioned words (negated, quoted, named as a word or a slur) are replaced by one placeholder before
+  any feature sees them (:func:`mask_mentions`): "I would never call anyone a ..." uses no slur.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+# Groups people are attacked for. Nouns and adjectives, singular and plural; curated by hand.
+IDENTITY_TERMS: frozenset[str] = frozenset(
+    """
+    muslim muslims islam islamic moslem moslems jew jews jewish judaism christian christians christianity
+    catholic catholics protestant protestants mormon mormons hindu hindus hinduism sikh sikhs buddhist buddhists
+    buddhism atheist atheists sunni sunnis shia shias shiite shiites sufi evangelical evangelicals
+    gay gays lesbian lesbians bisexual bisexuals trans transgender transgenders transsexual queer queers lgbt
+    lgbtq lgbtqia homosexual homosexuals heterosexual heterosexuals nonbinary
+    black blacks white whites asian asians chinese japanese korean koreans vietnamese filipino filipinos
+    mexican mexicans latino latinos latina latinas latinx hispanic hispanics arab arabs arabic indian indians
+    african africans european europeans american americans russian russians palestinian palestinians israeli
+    israelis pakistani pakistanis iranian iranians iraqi iraqis syrian syrians somali somalis turkish turk turks
+    polish pole poles irish roma gypsy gypsies caucasian
+    immigrant immigrants migrant migrants refugee refugees foreigner foreigners
+    woman women female females girl girls man men male males
+    disabled disability deaf blind autistic elderly
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+
+# Slurs for groups, curated by hand: ethnic, religious, sexual orientation, gender identity, disability.
+# Only words whose ordinary use is the slur; reclaimed or ambiguous words (queer, negro, cracker) are left out.
+SLURS: frozenset[str] = frozenset(
+    """
+    nigger niggers nigguh coon coons jigaboo jigaboos sambo chink chinks gook gooks slant slanteye slanteyes
+    spic spics spick spicks wetback wetbacks beaner beaners kike kikes yid yids heeb heebs hymie raghead
+    ragheads towelhead towelheads sandnigger sandniggers paki pakis wog wogs golliwog gyppo gyppos pikey
+    pikeys kaffir kaffirs redskin redskins honky honkies muzzie muzzies muzrat muzrats faggot faggots fag
+    fags dyke dykes tranny trannies shemale shemales poof poofs poofter poofters lesbo lesbos retard retards
+    retarded spaz spazz spastic mongoloid mongoloids
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+_SLUR_STEMS = frozenset(w for w in SLURS if not w.endswith("s") or w[:-1] not in SLURS)
+
+
+def _near_variants(word: str) -> set[str]:
+    """Spellings one slip away from `word`: a letter dropped or two neighbours swapped."""
+    dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    return (dropped | swapped) - {word}
+
+
+_OBSCENE_ROOT = r"sh[iy]te?|shyt|fu+c?k|fuq|phuck|crap|turd|piss|cunt|kunt|twat|wank|bitch|biatch|whore|slut|scum"
+# What an obscenity takes as an ordinary inflection or derivation: "fucking" is profanity, not a blend.
+_INFLECTIONS = frozenset(
+    [
+        "ing",
+        "ings",
+        "in",
+        "ed",
+        "er",
+        "ers",
+        "es",
+        "ey",
+        "ier",
+        "iest",
+        "ies",
+        "ily",
+        "iness",
+        "ness",
+        "ful",
+        "less",
+        "ly",
+        "ery",
+    ]
+)
+_DEHUMANISING = (
+    r"animals?|beasts?|vermin|rats?|pigs?|swine|apes?|monkeys?|baboons?|gorillas?|dogs?|mongrels?|curs?|"
+    r"cockroach(?:es)?|roach(?:es)?|parasites?|leech(?:es)?|lice|louse|maggots?|worms?|insects?|snakes?|"
+    r"rodents?|savages?|subhumans?|sub-humans?|untermenschen|cancer|disease|plague|filth|trash|garbage|"
+    r"scum|infestation|infest(?:ed|ing)?|breed(?:ers?|ing)?"
+)
+_ABUSIVE = (
+    r"idiots?|morons?|stupid|dumb|retard(?:s|ed)?|losers?|scum|filthy|dirty|disgusting|hate|kill|deport|"
+    r"burn|gas|shoot|exterminate|wipe|die|inferior|evil|terrorists?|criminals?|rapists?|thugs?|" + _DEHUMANISING
+)
+
+_TOKEN = re.compile(r"[a-z0-9*'@$!]+")
+_IDENTITY = re.compile(r"\b(?:" + "|".join(sorted(IDENTITY_TERMS, key=len, reverse=True)) + r")\b")
+_ROOT_AT_END = re.compile(r"^([a-z]{3,}?)(" + _OBSCENE_ROOT + r")s?$")
+_ROOT_AT_START = re.compile(r"^(" + _OBSCENE_ROOT + r")([a-z]{3,})$")
+_DEHUMANISE = re.compile(
+    r"\b(?:eaters? of \w+|\w+[- ]eaters?|(?:you|ur|u|they|them|those|these|he|she|his|her|all)\b(?:\s+\w+){0,3}\s+"
+    r"(?:" + _DEHUMANISING + r"))\b"
+)
+_GO_BACK = re.compile(
+    r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back where "
+    r"(?:you|they) came from|(?:leave|get out of) (?:our|my|this) country)\b"
+)
+_ABUSIVE_WORD = re.compile(r"\b(?:" + _ABUSIVE + r")\b")
+
+_PERSON = re.compile(
+    r"\b(?:you|your|yours|yourself|u|ur|ya|he|him|his|she|her|hers|they|them|their|people|guy|man|woman)\b|@\w"
+)
+
+FEATURES: tuple[str, ...] = (
+    "slur",
+    "near_slur",
+    "group_attack",
+    "dehumanising",
+    "obscene_blend",
+    "identity_blend",
+    "go_back",
+    "no_person",
+)
+"""The attack features :class:`AttackFeatures` emits, in column order; also the `kind` of a :class:`Match`."""
+
+
+@dataclass(frozen=True)
+class Match:
+    """A piece of attack evidence: `kind` (one of :data:`FEATURES`) at [start, end) of the normalised text."""
+
+    kind: str
+    start: int
+    end: int
+
+
+_INSULT_WORDS = r"idiot|moron|retard|loser|stupid|dumb|bitch|bastard|cunt|twat|whore|slut|scum"
+_TARGET = r"(?:someone|somebody|anyone|anybody|everyone|people|others|him|her|them|me|you|us|a person|\w+s)"
+_NEGATOR = r"(?:never|not|n't|dont|don't|stop|no one should|nobody should|shouldn't|wouldn't|won't)"
+_MENTIONS = re.compile(
+    "|".join(
+        [
+            # "I would never call anyone a X", "stop calling people X"
+            _NEGATOR + r"\s+(?:\w+\s+){0,2}call(?:s|ed|ing)?\s+" + _TARGET + r"\s+(?:an?\s+)?(?P<a>[\w*]+)",
+            # "calling someone a X is disgusting", "called me a X and I reported it"
+            r"call(?:s|ed|ing)\s+" + _TARGET + r"\s+(?:an?\s+)?(?P<b>[\w*]+)\s+(?:is|was|are|and|isn't|makes)\b",
+            # "the word X", "the slur X", "words like X"
+            r"\b(?:the|that|a)\s+(?:word|term|slur|insult|n-word|f-word)s?\s+(?:like\s+)?[\"'\u2018\u201c]?(?P<c>[\w*]+)",
+            # "you are not an X", "they're not X", "never a X"
+            r"\b(?:not|never|isn't|aren't|wasn't|weren't|ain't)\s+(?:an?\s+|so\s+|that\s+|at all\s+)?(?P<d>[\w*]+)",
+            # a quoted slur or insult: reported speech, not the writer's own words
+            r"[\"'\u201c\u2018](?P<e>(?:" + "|".join(sorted(SLURS)) + r"|" + _INSULT_WORDS + r")s?)[\"'\u201d\u2019]",
+        ]
+    )
+)
+
+
+def mention_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of words that are mentioned rather than used: negated, quoted, or named as a word or slur."""
+    spans = []
+    for m in _MENTIONS.finditer(text):
+        for group in "abcde":
+            if m.group(group) is not None:
+                spans.append(m.span(group))
+    return spans
+
+
+MENTION = "xmentionx"
+"""What a mentioned word becomes: one token the model can learn to read as "a word, not an attack"."""
+
+
+def mask_mentions(text: str) -> str:
+    """`text` with the words :func:`mention_spans` finds replaced by :data:`MENTION`: quoting or condemning a
+    slur is not using it."""
+    spans = mention_spans(text)
+    if not spans:
+        return text
+    out, last = [], 0
+    for start, end in sorted(spans):
+        if start >= last:
+            out.append(text[last:start])
+            last = end
+    out.append(text[last:])
+    return f" {MENTION} ".join(part.strip() for part in out).strip()
+
+
+def mask_identity(text: str) -> str:
+    """`text` with every identity term removed, for the n-gram features."""
+    return _IDENTITY.sub(" ", text)
+
+
+def _is_innocent(word: str, innocent: frozenset[str]) -> bool:
+    """An ordinary word, or an ordinary word's plural or inflected form."""
+    if word in innocent:
+        return True
+    return any(word.endswith(end) and word[: -len(end)] in innocent for end in ("s", "es", "ed", "d", "ing", "er"))
+
+
+def _blend_matches(text: str, innocent: frozenset[str]) -> Iterable[Match]:
+    for token in _TOKEN.finditer(text):
+        word = token.group().strip("'*!@$")
+        if len(word) < 6 or _is_innocent(word, innocent):
+            continue
+        found = _ROOT_AT_END.match(word) or _ROOT_AT_START.match(word)
+        if found is None:
+            continue
+        other = found.group(1) if found.re is _ROOT_AT_END else found.group(2)
+        if other in _INFLECTIONS:
+            continue
+        # Every blend is an obscene blend (common in the data, so its weight is learned well); a blend with
+        # a group's name is an identity blend as well.
+        yield Match("obscene_blend", token.start(), token.end())
+        if other in IDENTITY_TERMS or other.rstrip("s") in IDENTITY_TERMS:
+            # A group's name fused with an obscenity attacks the group: count it as a group attack too, a
+            # feature with ample training data, since identity blends themselves are rare in it.
+            yield Match("identity_blend", token.start(), token.end())
+            yield Match("group_attack", token.start(), token.end())
+
+
+def _slur_matches(text: str, near: frozenset[str]) -> Iterable[Match]:
+    for token in _TOKEN.finditer(text):
+        word = token.group().strip("'*!@$")
+        if word in SLURS:
+            yield Match("slur", token.start(), token.end())
+        elif word in near:
+            yield Match("near_slur", token.start(), token.end())
+
+
+def find_attacks(
+    text: str, innocent: frozenset[str] = frozenset(), near_slurs: frozenset[str] = frozenset()
+) -> list[Match]:
+    """All attack evidence in a normalised text, in order of position.
+
+    `innocent` holds ordinary words that contain an obscenity (cocktail, assassin ...), never blends;
+    `near_slurs` the misspellings of slurs that are not ordinary words (see :class:`AttackFeatures`).
+    """
+    found: list[Match] = list(_blend_matches(text, innocent))
+    found += _slur_matches(text, near_slurs)
+    found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
+    found += [Match("go_back", m.start(), m.end()) for m in _GO_BACK.finditer(text)]
+    identities = [m.span() for m in _IDENTITY.finditer(text)]
+    if identities:
+        for m in _ABUSIVE_WORD.finditer(text):
+            near = [s for s in identities if abs(s[0] - m.start()) <= 40]
+            if near:
+                start = min(near[0][0], m.start())
+                end = max(near[0][1], m.end())
+                found.append(Match("group_attack", start, end))
+    return sorted(found, key=lambda m: (m.start, m.end))
+
+
+def innocent_words(words: Iterable[str]) -> frozenset[str]:
+    """Of a vocabulary of ordinary words, those a blend rule would otherwise catch."""
+    return frozenset(
+        w for w in (w.lower() for w in words) if len(w) >= 6 and (_ROOT_AT_END.match(w) or _ROOT_AT_START.match(w))
+    )
+
+
+def english_vocabulary() -> list[str]:
+    """An English dictionary word list (Webster's Second, public domain, via the `english-words` package)."""
+    from english_words import get_english_words_set
+
+    return sorted(get_english_words_set(["web2"], lower=True))
+
+
+class AttackFeatures(TransformerMixin, BaseEstimator):
+    """Counts of attack evidence per text (see :data:`FEATURES`), log-scaled, as a sparse matrix.
+
+    Fitting learns nothing from the texts: it builds the innocent-word list from `vocabulary` (default:
+    an English dictionary), so the fitted transformer carries it into the bundle.
+    """
+
+    def __init__(self, vocabulary: tuple[str, ...] | None = None) -> None:
+        self.vocabulary = vocabulary
+
+    def fit(self, X: Iterable[str], y: object = None) -> AttackFeatures:
+        words = set(self.vocabulary if self.vocabulary is not None else english_vocabulary())
+        self.innocent_ = innocent_words(words)
+        near = set().union(*(_near_variants(w) for w in _SLUR_STEMS if len(w) >= 5))
+        self.near_slurs_ = frozenset(near - words - SLURS)
+        self.n_features_in_ = 1
+        return self
+
+    def matches(self, text: str) -> list[Match]:
+        """Attack evidence in one normalised text."""
+        check_is_fitted(self, "innocent_")
+        return find_attacks(text, self.innocent_, self.near_slurs_)
+
+    def transform(self, X: Iterable[str]) -> sparse.csr_matrix:
+        check_is_fitted(self, "innocent_")
+        texts = list(X)
+        counts = np.zeros((len(texts), len(FEATURES)), dtype=np.float32)
+        column = {kind: j for j, kind in enumerate(FEATURES)}
+        for i, text in enumerate(texts):
+            for match in find_attacks(str(text), self.innocent_, self.near_slurs_):
+                counts[i, column[match.kind]] += 1
+            counts[i, column["no_person"]] = not (
+                _PERSON.search(str(text)) or _IDENTITY.search(str(text)) or counts[i, column["slur"]]
+            )
+        return sparse.csr_matrix(np.log1p(counts))
+
+    def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
+        return np.array(FEATURES, dtype=object)

@@ -1,0 +1,98 @@
+"""Attack knowledge: identity masking, mentioned words, and the attack patterns with their spans."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from moderation.lexicon import FEATURES, AttackFeatures, find_attacks, mask_identity, mask_mentions
+from moderation.normalize import normalize
+
+VOCABULARY = ("cocktail", "assassin", "applicant", "dungeon", "therapist", "scrapbook")
+
+
+@pytest.fixture(scope="module")
+def features() -> AttackFeatures:
+    return AttackFeatures(vocabulary=VOCABULARY).fit([])
+
+
+def kinds(features: AttackFeatures, text: str) -> set[str]:
+    return {m.kind for m in features.matches(normalize(text))}
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I am a Muslim.", "My neighbour is gay and Black.", "Jewish women and trans men marched together.", "Immigrants"],
+)
+def test_identity_words_alone_are_no_evidence(features: AttackFeatures, text: str) -> None:
+    assert kinds(features, text) == set()
+    masked = mask_identity(normalize(text))
+    for word in ("muslim", "gay", "black", "jewish", "women", "trans", "men", "immigrants"):
+        assert f" {word} " not in f" {masked} "
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Refugees are vermin and should be sent away", "group_attack"),
+        ("you are a rat-eater", "dehumanising"),
+        ("get lost, eater of rats", "dehumanising"),
+        ("they are nothing but cockroaches", "dehumanising"),
+        ("go back to where you came from", "go_back"),
+        ("shut up, you shitbag", "obscene_blend"),
+        ("what a catholicshit take", "identity_blend"),
+        ("what a catholicshit take", "obscene_blend"),
+    ],
+)
+def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
+    assert kind in kinds(features, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Scunthorpe won at home",
+        "the assassin ordered a cocktail",
+        "all applicants met in the dungeon",
+        "my therapist keeps a scrapbook",
+        "what a fucking brilliant goal",
+    ],
+)
+def test_innocent_words_and_plain_profanity_are_not_blends(features: AttackFeatures, text: str) -> None:
+    assert not kinds(features, text) & {"obscene_blend", "identity_blend"}
+
+
+def test_spans_point_at_the_evidence(features: AttackFeatures) -> None:
+    text = normalize("well, you shitbag, go back to your cave")
+    found = {m.kind: text[m.start : m.end] for m in find_attacks(text, features.innocent_)}
+    assert found["obscene_blend"] == "shitbag"
+    assert found["go_back"].startswith("go back to")
+
+
+def test_transform_is_log_counts(features: AttackFeatures) -> None:
+    out = features.transform([normalize("you shitbag, you scumbag"), "hello"]).toarray()
+    assert out.shape == (2, len(FEATURES))
+    assert out[0, FEATURES.index("obscene_blend")] == pytest.approx(np.log1p(2))
+    assert out[1, FEATURES.index("no_person")] > 0  # "hello" names nobody
+    assert (np.delete(out[1], FEATURES.index("no_person")) == 0).all()
+    assert list(features.get_feature_names_out()) == list(FEATURES)
+
+
+@pytest.mark.parametrize(
+    ("text", "gone"),
+    [
+        ("I would never call anyone a moron.", "moron"),
+        ("Calling someone a retard is disgusting", "retard"),
+        ('He called me a "moron" and I reported it', "moron"),
+        ("You are not an idiot", "idiot"),
+        ("the word bastard is vile", "bastard"),
+    ],
+)
+def test_mentioned_words_are_masked(text: str, gone: str) -> None:
+    assert gone not in mask_mentions(normalize(text))
+
+
+@pytest.mark.parametrize("text", ["You are an idiot", "Don't call me names, you moron"])
+def test_used_insults_stay(text: str) -> None:
+    masked = mask_mentions(normalize(text))
+    assert "idiot" in masked or "moron" in masked
