@@ -66,36 +66,45 @@ def word_weights(pipeline: Pipeline, text: str) -> tuple[list[tuple[int, int]], 
     return spans, decision[0] - decision[1:]
 
 
-def merge_spans(
-    text: str, spans: Sequence[tuple[int, int]], weights: np.ndarray, cutoff: float, labels: Sequence[str] = CATEGORIES
-) -> list[Span]:
-    """Words whose strongest weight over `labels` reaches `cutoff`, adjacent ones merged into one span.
+SELECT: tuple[str, ...] = ("toxicity",)
+"""Labels whose weights decide what is highlighted: toxicity, the broadest, matched the Toxic Spans
+annotations best on the trial split (0.588 against 0.555 with every category)."""
 
-    `weights` is ``(n_words, len(LABELS))``; a merged span takes the category and weight of its strongest word.
+
+def merge_spans(
+    text: str,
+    spans: Sequence[tuple[int, int]],
+    weights: np.ndarray,
+    cutoff: float,
+    select: Sequence[str] = SELECT,
+    labels: Sequence[str] = CATEGORIES,
+) -> list[Span]:
+    """Words whose weight for a `select` label reaches `cutoff`, adjacent ones merged into one span.
+
+    `weights` is ``(n_words, len(LABELS))``. Each span is labelled with the category among `labels` its
+    words raise most, and that category's weight (for a merged span, its strongest word's).
     """
-    columns = [LABELS.index(label) for label in labels]
-    picked = weights[:, columns]
+    chosen = weights[:, [LABELS.index(label) for label in select]].max(axis=1)
+    by_label = weights[:, [LABELS.index(label) for label in labels]]
     out: list[Span] = []
-    for (start, end), row in zip(spans, picked, strict=True):
-        best = int(np.argmax(row))
-        if row[best] < cutoff:
+    for (start, end), strength, row in zip(spans, chosen, by_label, strict=True):
+        if strength < cutoff:
             continue
-        category, weight = labels[best], float(row[best])
-        gap = text[out[-1].end : start] if out else None
-        if out and gap is not None and not gap.strip(" -'\u2019*"):
+        best = int(np.argmax(row))
+        word = Span(start, end, text[start:end], labels[best], round(float(row[best]), 4))
+        if out and not text[out[-1].end : start].strip(" -'*\u2019"):
             last = out[-1]
-            if weight > last.weight:
-                last = Span(last.start, last.end, last.text, category, weight)
-            out[-1] = Span(last.start, end, text[last.start : end], last.category, round(max(last.weight, weight), 4))
+            strongest = word if word.weight > last.weight else last
+            out[-1] = Span(last.start, end, text[last.start : end], strongest.category, strongest.weight)
         else:
-            out.append(Span(start, end, text[start:end], category, round(weight, 4)))
+            out.append(word)
     return out
 
 
-def explain(pipeline: Pipeline, text: str, cutoff: float, labels: Sequence[str] = CATEGORIES) -> list[Span]:
+def explain(pipeline: Pipeline, text: str, cutoff: float) -> list[Span]:
     """The spans of `text` a moderator should see highlighted."""
     spans, weights = word_weights(pipeline, text)
-    return merge_spans(text, spans, weights, cutoff, labels)
+    return merge_spans(text, spans, weights, cutoff)
 
 
 def span_f1(predicted: set[int], gold: set[int]) -> float:
@@ -122,7 +131,7 @@ def choose_cutoff(
     """The cutoff with the best mean Toxic Spans F1 on `texts` with gold offsets `gold`, and that F1."""
     attributions = [word_weights(pipeline, text) for text in texts]
     best = (0.0, -1.0)
-    for cutoff in grid if grid is not None else np.round(np.arange(0.1, 4.01, 0.1), 2):
+    for cutoff in grid if grid is not None else np.round(np.arange(0.1, 3.01, 0.1), 2):
         f1 = float(
             np.mean(
                 [

@@ -14,7 +14,8 @@ become features whose weights the abuse model learns from data.
   (animal, vermin and disease names, "X-eater" and "eater of X" compounds, "subhuman"); blends of a
   word, name or group with an obscenity that no dictionary holds; "go back to ..." attacks. A blend is
   only a blend when the whole word is not an ordinary English word, so Scunthorpe, cocktail and
-  assassin stay innocent. A last feature marks texts that name no person at all (no pronoun, group or
+  assassin stay innocent. Threat constructions ("I will hurt you", "I know where you live", "you will
+  pay") count as well. A last feature marks texts that name no person at all (no pronoun, group or
   mention): abuse of a printer is not an insult.
 - Mentioned words (negated, quoted, named as a word or a slur) are replaced by one placeholder before
   any feature sees them (:func:`mask_mentions`): "I would never call anyone a ..." uses no slur.
@@ -115,6 +116,14 @@ _DEHUMANISE = re.compile(
     r"\b(?:eaters? of \w+|\w+[- ]eaters?|(?:you|ur|u|they|them|those|these|he|she|his|her|all)\b(?:\s+\w+){0,3}\s+"
     r"(?:" + _DEHUMANISING + r"))\b"
 )
+_THREAT = re.compile(
+    r"\b(?:i|we|i'm|im|we're|someone|somebody|they)\s+(?:will|'ll|ll|am|are|is|'m|m|gonna|going to|should|"
+    r"would|want to|wanna|could)\s+(?:\w+\s+){0,2}(?:kill|hurt|shoot|stab|beat|hang|murder|burn|rape|strangle|"
+    r"choke|smash|break|bash|hunt)\s+(?:you|u|ya|him|her|them|your|ur|his|their|every|all)\b|"
+    r"\b(?:know|found|find|find out) where (?:you|u|he|she|they) (?:live|work)s?\b|\bwatch (?:your|ur) back\b|"
+    r"\byou(?:'ll| will| are going to| gonna)\s+(?:\w+\s+)?(?:die|pay|regret|bleed|suffer)\b|"
+    r"\bdeserves? to (?:die|be (?:shot|killed|hanged|raped|beaten))\b"
+)
 _GO_BACK = re.compile(
     r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back where "
     r"(?:you|they) came from|(?:leave|get out of) (?:our|my|this) country)\b"
@@ -133,6 +142,7 @@ FEATURES: tuple[str, ...] = (
     "obscene_blend",
     "identity_blend",
     "go_back",
+    "threat",
     "no_person",
 )
 """The attack features :class:`AttackFeatures` emits, in column order; also the `kind` of a :class:`Match`."""
@@ -233,10 +243,10 @@ def _blend_matches(text: str, innocent: frozenset[str]) -> Iterable[Match]:
 def _slur_matches(text: str, near: frozenset[str]) -> Iterable[Match]:
     for token in _TOKEN.finditer(text):
         word = token.group().strip("'*!@$")
-        if word in SLURS:
-            yield Match("slur", token.start(), token.end())
-        elif word in near:
-            yield Match("near_slur", token.start(), token.end())
+        if word in SLURS or word in near:
+            yield Match("slur" if word in SLURS else "near_slur", token.start(), token.end())
+            # A slur names a group with contempt: it is a group attack too (a feature with ample data).
+            yield Match("group_attack", token.start(), token.end())
 
 
 def find_attacks(
@@ -251,6 +261,7 @@ def find_attacks(
     found += _slur_matches(text, near_slurs)
     found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
     found += [Match("go_back", m.start(), m.end()) for m in _GO_BACK.finditer(text)]
+    found += [Match("threat", m.start(), m.end()) for m in _THREAT.finditer(text)]
     identities = [m.span() for m in _IDENTITY.finditer(text)]
     if identities:
         for m in _ABUSIVE_WORD.finditer(text):

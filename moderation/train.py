@@ -279,8 +279,9 @@ def train_bundle(
         f"reweighted to a prevalence of {ASSUMED_PREVALENCE}: probabilities are for a comment stream in which "
         "that share of comments carries the label",
         "explanations": {
-            "method": "occlusion: a word's weight is the fall in a category's decision value when it is removed; "
-            "words at or above the cutoff are highlighted, neighbours merged",
+            "method": "occlusion: a word's weight is the fall in a label's decision value when it is removed; "
+            "words whose toxicity weight reaches the cutoff are highlighted, neighbours merged, each span "
+            "labelled with the category it raises most",
             "cutoff": cutoff,
             "cutoff_chosen_on": f"Toxic Spans trial split ({len(trial)} comments), best mean character F1",
         },

@@ -39,6 +39,8 @@ def test_merge_spans_joins_neighbours_and_keeps_the_strongest_category() -> None
     weights = np.zeros((4, len(LABELS)))
     weights[1, LABELS.index("insult")] = 1.5
     weights[2, LABELS.index("identity_attack")] = 2.5
+    weights[1:3, LABELS.index("toxicity")] = 1.2  # what decides the highlighting
+    weights[3, LABELS.index("insult")] = 3.0  # strong for a category, but not toxic: not highlighted
     merged = merge_spans(text, spans, weights, cutoff=1.0)
     assert merged == [Span(4, 13, "dirty rat", "identity_attack", 2.5)]
     assert offsets_of(merged) == set(range(4, 13))
@@ -52,9 +54,15 @@ def test_moderator_explains_on_request(tiny_moderator: Moderator) -> None:
     assert explained.spans is not None and explained.spans
     for span in explained.spans:
         assert text[span.start : span.end] == span.text
-        assert span.weight >= tiny_moderator.span_cutoff
-    assert any("idiot" in s.text or "moron" in s.text for s in explained.spans)
     assert tiny_moderator.explain("") == []
+
+
+def test_shipped_model_highlights_the_abuse(shipped_moderator: Moderator) -> None:
+    text = "Thanks for the update. Honestly, you are a pathetic idi0t and everyone here knows it."
+    spans = shipped_moderator.explain(text)
+    assert any("idi0t" in s.text for s in spans)
+    assert not any("Thanks" in s.text or "update" in s.text for s in spans)
+    assert shipped_moderator.explain("Thanks for the update, very helpful.") == []
 
 
 def test_cli_and_service_explain(tiny_bundle: Path, tiny_moderator: Moderator) -> None:

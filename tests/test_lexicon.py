@@ -42,6 +42,12 @@ def test_identity_words_alone_are_no_evidence(features: AttackFeatures, text: st
         ("shut up, you shitbag", "obscene_blend"),
         ("what a catholicshit take", "identity_blend"),
         ("what a catholicshit take", "obscene_blend"),
+        ("look at that spic", "slur"),
+        ("look at that spic", "group_attack"),
+        ("get lost, you chnik", "near_slur"),
+        ("I know where you live", "threat"),
+        ("I'm going to hurt you badly", "threat"),
+        ("you will pay for this", "threat"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -56,6 +62,7 @@ def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None
         "all applicants met in the dungeon",
         "my therapist keeps a scrapbook",
         "what a fucking brilliant goal",
+        "I will find the answer tomorrow",
     ],
 )
 def test_innocent_words_and_plain_profanity_are_not_blends(features: AttackFeatures, text: str) -> None:
