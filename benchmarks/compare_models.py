@@ -1,7 +1,7 @@
 """Head variants of the abuse model on the fixed split: pooled validation ROC AUC per label and fit time.
 
     nice -n 19 .venv/bin/python benchmarks/compare_models.py [--variants current,nb-lr,cv-c] [--grid 1,4,16]
-        [--folds 3] [--nb-alpha 1.0] [--n-jobs N] [--data DIR] [--seed N]
+        [--folds 3] [--nb-alpha 1,0.1] [--n-jobs N] [--data DIR] [--seed N]
 
 The pipeline's feature extraction (text views, TF-IDF word 1-2-grams + char_wb 2-5-grams of the
 identity-masked text, attack features) is fitted once on the training rows (80 % by hash, seed 0) and
@@ -12,6 +12,8 @@ shared; each variant then fits its heads on that matrix, rows weighted as in tra
 - ``nb-lr``: NB-LR (Wang & Manning 2012): per head, the features are scaled by the naive-Bayes
   log-count ratio r = log((p/|p|1)/(q/|q|1)), p and q being `alpha` plus the (row-weighted) feature sums
   of that head's known positive and negative training rows, then a logistic regression is fitted on them.
+  With several `--nb-alpha` values, one column ``nb-lr/ALPHA`` each (alpha 1 is Wang & Manning's, for
+  binary counts; TF-IDF values are far smaller, so lighter smoothing is worth a look).
 - ``cv-c``: the shipped heads with one `C` per label, each chosen from `--grid` by the mean ROC AUC of
   `--folds`-fold cross-validation on the training rows.
 
@@ -172,16 +174,23 @@ def main() -> None:
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"comma-separated, of {', '.join(VARIANTS)}")
     parser.add_argument("--grid", type=floats, default=[1.0, 4.0, 16.0], help="C values for cv-c (default 1,4,16)")
     parser.add_argument("--folds", type=int, default=3, help="cross-validation folds for cv-c")
-    parser.add_argument("--nb-alpha", type=float, default=1.0, help="smoothing of the NB-LR feature sums")
+    parser.add_argument("--nb-alpha", type=floats, default=[1.0], help="NB-LR smoothing value(s) (default 1)")
     parser.add_argument("--n-jobs", type=int, default=-1, help="heads fitted in parallel (default: all cores)")
     parser.add_argument("--data", default=None)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    variants = [v.strip() for v in args.variants.split(",") if v.strip()]
-    unknown = sorted(set(variants) - set(VARIANTS))
+    names = [v.strip() for v in args.variants.split(",") if v.strip()]
+    unknown = sorted(set(names) - set(VARIANTS))
     if unknown:
         parser.error(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join(VARIANTS)}")
+    # (column name, variant, NB-LR alpha)
+    variants: list[tuple[str, str, float]] = []
+    for name in names:
+        if name == "nb-lr" and len(args.nb_alpha) > 1:
+            variants += [(f"nb-lr/{alpha:g}", name, alpha) for alpha in args.nb_alpha]
+        else:
+            variants.append((name, name, args.nb_alpha[0]))
 
     frame = load_abuse_data(args.data, seed=args.seed)
     train, valid = frame[frame["split"] == "train"], frame[frame["split"] == "valid"]
@@ -206,15 +215,15 @@ def main() -> None:
     seconds: dict[str, float] = {}
     chosen: list[float] = []
     cv_scores = np.zeros((0, len(LABELS)))
-    for variant in variants:
-        log.info("fitting %s", variant)
+    for column, variant, alpha in variants:
+        log.info("fitting %s", column)
         started = time.monotonic()
         if variant == "current":
             model = clone(heads)
         elif variant == "nb-lr":
             model = NBLogisticHeads(
                 C=heads.C,
-                alpha=args.nb_alpha,
+                alpha=alpha,
                 class_weight=heads.class_weight,
                 max_iter=heads.max_iter,
                 solver=heads.solver,
@@ -225,25 +234,26 @@ def main() -> None:
             chosen, cv_scores = choose_c(heads, X_train, y, weight, args.grid, args.folds, args.seed)
             model = clone(heads).set_params(C=chosen)
         model.fit(X_train, y, sample_weight=weight)
-        seconds[variant] = time.monotonic() - started
+        seconds[column] = time.monotonic() - started
         table = auc_table(model.predict_proba(X_valid), valid)
-        aucs[variant] = {label: table[label].get("all", float("nan")) for label in LABELS}
-        log.info("  %.0f s, mean AUC %.4f", seconds[variant], np.mean(list(aucs[variant].values())))
+        aucs[column] = {label: table[label].get("all", float("nan")) for label in LABELS}
+        log.info("  %.0f s, mean AUC %.4f", seconds[column], np.mean(list(aucs[column].values())))
+    columns = [column for column, _, _ in variants]
 
     log.info(
         "\nPooled validation ROC AUC per label (%d validation rows; each label on the rows annotating it)", len(valid)
     )
-    log.info("%-16s %13s %s", "label", "valid n/pos", " ".join(f"{v:>9}" for v in variants))
+    log.info("%-16s %13s %s", "label", "valid n/pos", " ".join(f"{v:>9}" for v in columns))
     for label in LABELS:
         known = valid[label].dropna()
         log.info(
             "%-16s %13s %s",
             label,
             f"{len(known)}/{int(known.sum())}",
-            " ".join(f"{aucs[v][label]:>9.4f}" for v in variants),
+            " ".join(f"{aucs[v][label]:>9.4f}" for v in columns),
         )
-    log.info("%-16s %13s %s", "mean", "", " ".join(f"{np.mean(list(aucs[v].values())):>9.4f}" for v in variants))
-    log.info("%-16s %13s %s", "fit seconds", "", " ".join(f"{seconds[v]:>9.0f}" for v in variants))
+    log.info("%-16s %13s %s", "mean", "", " ".join(f"{np.mean(list(aucs[v].values())):>9.4f}" for v in columns))
+    log.info("%-16s %13s %s", "fit seconds", "", " ".join(f"{seconds[v]:>9.0f}" for v in columns))
     if chosen:
         log.info("\ncv-c: mean %d-fold ROC AUC on the training rows per C, and the C chosen", args.folds)
         log.info("%-16s %s %7s", "label", " ".join(f"{'C=' + format(c, 'g'):>8}" for c in args.grid), "chosen")

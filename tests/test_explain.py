@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from moderation.datasets import LABELS
-from moderation.explain import Span, merge_spans, offsets_of, span_f1, word_spans
+from moderation.explain import Span, explain, merge_spans, offsets_of, span_f1, word_spans
 from moderation.moderator import Moderator
 from service.app import create_app
 
@@ -28,9 +28,7 @@ def test_word_spans_point_into_the_original_text() -> None:
     text = "You are so  f u c k i n g  \u0456diot!!!"
     spans = word_spans(text)
     words = [text[s:e] for s, e in spans]
-    assert words[:3] == ["You", "are", "so"]
-    assert "f u c k i n g" in words
-    assert words[-1].startswith("\u0456diot")
+    assert words == ["so", "f u c k i n g", "\u0456diot"]  # "You" and "are" are never highlighted
 
 
 def test_merge_spans_joins_neighbours_and_keeps_the_strongest_category() -> None:
@@ -51,8 +49,10 @@ def test_moderator_explains_on_request(tiny_moderator: Moderator) -> None:
     [plain] = tiny_moderator.score([text])
     [explained] = tiny_moderator.score([text], explain=True)
     assert "spans" not in plain.to_dict()
-    assert explained.spans is not None and explained.spans
-    for span in explained.spans:
+    assert explained.spans == tiny_moderator.explain(text)
+    spans = explain(tiny_moderator.abuse_model, text, cutoff=0.05)
+    assert spans
+    for span in spans:
         assert text[span.start : span.end] == span.text
     assert tiny_moderator.explain("") == []
 
@@ -74,7 +74,7 @@ def test_cli_and_service_explain(tiny_bundle: Path, tiny_moderator: Moderator) -
         check=True,
     )
     row = json.loads(done.stdout)
-    assert row["spans"] and {"start", "end", "text", "category", "weight"} <= set(row["spans"][0])
+    assert row["spans"] == [s.to_dict() for s in tiny_moderator.explain("you are an idiot and a moron 4")]
     with TestClient(create_app(moderator=tiny_moderator)) as client:
         body = {"comments": [{"id": "a", "text": "you are an idiot and a moron 4"}], "explain": True}
         result = client.post("/v1/score", json=body).json()["results"][0]
