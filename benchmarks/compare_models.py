@@ -40,7 +40,7 @@ from sklearn.model_selection import KFold
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
-from moderation.abuse import MaskedLogisticHeads, build_abuse_pipeline
+from moderation.abuse import MaskedLogisticHeads, build_abuse_pipeline, masked_labels
 from moderation.datasets import LABELS, load_abuse_data
 from moderation.evaluate import auc_table
 from moderation.train import ASSUMED_PREVALENCE, row_weights
@@ -102,25 +102,19 @@ class NBLogisticHeads(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     def fit(self, X: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> NBLogisticHeads:
-        y = np.asarray(y, dtype=float)
-        if y.ndim != 2:
-            raise ValueError("y must be 2-D: (n_samples, n_labels) with NaN for unknown")
+        columns = masked_labels(y)
         X = sparse.csr_matrix(X)
         if X.nnz and X.data.min() < 0:
             raise ValueError("NB-LR needs non-negative features")
-        n_labels = y.shape[1]
-        cs = np.broadcast_to(np.asarray(self.C, dtype=float), (n_labels,))
-        weights = np.ones(y.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        cs = np.broadcast_to(np.asarray(self.C, dtype=float), (len(columns),))
+        weights = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         base = LogisticRegression(
             class_weight=self.class_weight, max_iter=self.max_iter, solver=self.solver, random_state=self.random_state
         )
-        jobs = []
-        for j in range(n_labels):
-            known = ~np.isnan(y[:, j])
-            yj = y[known, j].astype(int)
-            if len(np.unique(yj)) < 2:
-                raise ValueError(f"label column {j} needs both classes among its known rows")
-            jobs.append(delayed(_fit_nb_head)(base, X[known], yj, weights[known], float(cs[j]), self.alpha))
+        jobs = [
+            delayed(_fit_nb_head)(base, X[known], yj, weights[known], float(c), self.alpha)
+            for (known, yj), c in zip(columns, cs, strict=True)
+        ]
         heads = Parallel(n_jobs=self.n_jobs)(jobs)
         self.coef_ = np.vstack([h[0] for h in heads]).astype(np.float32)
         self.intercept_ = np.array([h[1] for h in heads], dtype=np.float64)

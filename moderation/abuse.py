@@ -83,6 +83,22 @@ def _fit_head(
     return est.coef_[0], float(est.intercept_[0]), slope, offset
 
 
+def masked_labels(y: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each column of a NaN-masked label matrix ``(n_samples, n_labels)``: the mask of its known rows
+    and their 0/1 labels. Raises `ValueError` unless `y` is 2-D and each column has both classes."""
+    y = np.asarray(y, dtype=float)
+    if y.ndim != 2:
+        raise ValueError("y must be 2-D: (n_samples, n_labels) with NaN for unknown")
+    columns = []
+    for j in range(y.shape[1]):
+        known = ~np.isnan(y[:, j])
+        yj = y[known, j].astype(int)
+        if len(np.unique(yj)) < 2:
+            raise ValueError(f"label column {j} needs both classes among its known rows")
+        columns.append((known, yj))
+    return columns
+
+
 class MaskedLogisticHeads(ClassifierMixin, BaseEstimator):
     """One binary logistic regression per label column, each fitted on the rows where its label is known.
 
@@ -124,36 +140,21 @@ class MaskedLogisticHeads(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
 
     def fit(self, X: sparse.spmatrix, y: np.ndarray, sample_weight: np.ndarray | None = None) -> MaskedLogisticHeads:
-        y = np.asarray(y, dtype=float)
-        if y.ndim != 2:
-            raise ValueError("y must be 2-D: (n_samples, n_labels) with NaN for unknown")
-        n_labels = y.shape[1]
+        columns = masked_labels(y)
+        n_labels = len(columns)
         cs = np.broadcast_to(np.asarray(self.C, dtype=float), (n_labels,))
-        weights = np.ones(y.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        X = sparse.csr_matrix(X)
+        weights = np.ones(X.shape[0]) if sample_weight is None else np.asarray(sample_weight, dtype=float)
         base = LogisticRegression(
             class_weight=self.class_weight, max_iter=self.max_iter, solver=self.solver, random_state=self.random_state
         )
-        X = sparse.csr_matrix(X)
-        jobs = []
-        self.n_known_ = np.zeros(n_labels, dtype=int)
-        for j in range(n_labels):
-            known = ~np.isnan(y[:, j])
-            yj = y[known, j].astype(int)
-            if len(np.unique(yj)) < 2:
-                raise ValueError(f"label column {j} needs both classes among its known rows")
-            self.n_known_[j] = int(known.sum())
-            jobs.append(
-                delayed(_fit_head)(
-                    base,
-                    X[known],
-                    yj,
-                    weights[known],
-                    float(cs[j]),
-                    self.calibration_cv,
-                    self.prevalence,
-                    self.random_state,
-                )
+        self.n_known_ = np.array([int(known.sum()) for known, _ in columns])
+        jobs = [
+            delayed(_fit_head)(
+                base, X[known], yj, weights[known], float(c), self.calibration_cv, self.prevalence, self.random_state
             )
+            for (known, yj), c in zip(columns, cs, strict=True)
+        ]
         heads = Parallel(n_jobs=self.n_jobs)(jobs)
         # Only the stacked weights are kept: they are all prediction needs, at half the size in float32.
         self.coef_ = np.vstack([h[0] for h in heads]).astype(np.float32)
