@@ -305,6 +305,22 @@ class AttackFeatures(TransformerMixin, BaseEstimator):
         self.n_features_in_ = 1
         return self
 
+    def __getstate__(self) -> dict[str, object]:
+        # Sets pickle in hash order, which changes from process to process: store them sorted, so the same
+        # fit always gives the same bytes (and bundle digests).
+        state = dict(super().__getstate__())
+        for name in ("innocent_", "near_slurs_"):
+            if name in state:
+                state[name] = tuple(sorted(state[name]))
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state = dict(state)
+        for name in ("innocent_", "near_slurs_"):
+            if name in state:
+                state[name] = frozenset(state[name])  # type: ignore[arg-type]
+        super().__setstate__(state)
+
     def matches(self, text: str) -> list[Match]:
         """Attack evidence in one normalised text."""
         check_is_fitted(self, "innocent_")

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -103,3 +107,18 @@ def test_mentioned_words_are_masked(text: str, gone: str) -> None:
 def test_used_insults_stay(text: str) -> None:
     masked = mask_mentions(normalize(text))
     assert "idiot" in masked or "moron" in masked
+
+
+def test_pickles_the_same_bytes_in_every_process() -> None:
+    """Sets pickle in hash order; the fitted word sets must not, or bundle digests would change run to run."""
+    script = (
+        "import hashlib, pickle; from moderation.lexicon import AttackFeatures; "
+        "print(hashlib.sha256(pickle.dumps(AttackFeatures(vocabulary=('cocktail', 'scunthorpe')).fit([]))).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", script], env={**os.environ, "PYTHONHASHSEED": seed}, capture_output=True, text=True
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(digests) == 1 and next(iter(digests)).strip()
