@@ -25,6 +25,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
+from .evaluate import at_prevalence
 from .lexicon import AttackFeatures, mask_identity, mask_mentions
 from .normalize import normalize
 
@@ -48,10 +49,7 @@ class TextViews(TransformerMixin, BaseEstimator):
 
 def _platt(decision: np.ndarray, y: np.ndarray, weight: np.ndarray, prevalence: float | None) -> tuple[float, float]:
     """Slope and intercept mapping decision values to probabilities, with classes reweighted to `prevalence`."""
-    w = weight.astype(float).copy()
-    if prevalence is not None:
-        w[y == 1] *= prevalence / w[y == 1].sum()
-        w[y == 0] *= (1 - prevalence) / w[y == 0].sum()
+    w = at_prevalence(y, weight, prevalence) if prevalence is not None else weight.astype(float)
     w *= len(w) / w.sum()
     platt = LogisticRegression(C=1e4).fit(decision.reshape(-1, 1), y, sample_weight=w)
     return float(platt.coef_[0, 0]), float(platt.intercept_[0])

@@ -55,6 +55,16 @@ def expected_calibration_error(
     return float(gap)
 
 
+def at_prevalence(y: np.ndarray, weights: np.ndarray, prevalence: float) -> np.ndarray:
+    """A copy of `weights` with the positives of `y` rescaled to `prevalence` of the total and the negatives
+    to the rest: the population thresholds and calibration are stated for. Unchanged when a class is absent."""
+    w = np.asarray(weights, dtype=float).copy()
+    if 0 < y.sum() < len(y):
+        w[y == 1] *= prevalence / w[y == 1].sum()
+        w[y == 0] *= (1 - prevalence) / w[y == 0].sum()
+    return w
+
+
 def calibration_table(
     proba: np.ndarray, frame: pd.DataFrame, weights: np.ndarray, prevalence: float
 ) -> dict[str, float]:
@@ -63,10 +73,9 @@ def calibration_table(
     out = {}
     for j, label in enumerate(LABELS):
         known = frame[label].notna().to_numpy()
-        y, w = frame[label].to_numpy()[known], weights[known].astype(float)
+        y = frame[label].to_numpy()[known]
         if 0 < y.sum() < len(y):
-            w[y == 1] *= prevalence / w[y == 1].sum()
-            w[y == 0] *= (1 - prevalence) / w[y == 0].sum()
+            w = at_prevalence(y, weights[known], prevalence)
             out[label] = round(expected_calibration_error(y, proba[known, j], w), 4)
     return out
 

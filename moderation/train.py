@@ -27,6 +27,7 @@ from .bundle import save_bundle, sha256_file
 from .datasets import DATASETS, LABELS, Page, data_dir, load_abuse_data, load_pages, read_toxic_spans
 from .errors import TrainingDataError
 from .evaluate import (
+    at_prevalence,
     auc_table,
     calibration_table,
     crop,
@@ -92,11 +93,9 @@ def choose_thresholds(
     out = {}
     for j, label in enumerate(LABELS):
         known = valid[label].notna().to_numpy()
-        y, w = valid[label].to_numpy()[known], base[known].copy()
-        if 0 < y.sum() < len(y):
-            w[y == 1] *= prevalence / w[y == 1].sum()
-            w[y == 0] *= (1 - prevalence) / w[y == 0].sum()
-        else:
+        y = valid[label].to_numpy()[known]
+        w = at_prevalence(y, base[known], prevalence)
+        if not 0 < y.sum() < len(y):
             log.warning("validation rows of %s hold one class only; its threshold is not reliable", label)
         out[label] = round(threshold_at_precision(y, proba[known, j], precision, w), 6)
     return out
@@ -113,9 +112,8 @@ def choose_flag_thresholds(
     aimed at people (the `abuse` label), so profanity that attacks no one does not flag."""
     out = dict(thresholds)
     known = valid["abuse"].notna().to_numpy()
-    y, w = valid["abuse"].to_numpy()[known], row_weights(valid)[known]
-    w[y == 1] *= prevalence / w[y == 1].sum()
-    w[y == 0] *= (1 - prevalence) / w[y == 0].sum()
+    y = valid["abuse"].to_numpy()[known]
+    w = at_prevalence(y, row_weights(valid)[known], prevalence)
     toxicity = proba[known, LABELS.index("toxicity")]
     out["toxicity"] = round(max(thresholds["toxicity"], threshold_at_precision(y, toxicity, precision, w)), 6)
     return out
