@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 from .evaluate import at_prevalence
 from .lexicon import AttackFeatures, mask_identity, mask_mentions
 from .normalize import normalize
+from .vectorize import WordwiseCharTfidf
 
 
 def _expit(z: np.ndarray) -> np.ndarray:
@@ -190,7 +191,7 @@ def build_abuse_pipeline(
         token_pattern=r"(?u)\b\w+\b",
         dtype=np.float32,
     )
-    chars = TfidfVectorizer(
+    chars = WordwiseCharTfidf(
         lowercase=False,
         analyzer="char_wb",
         ngram_range=(2, 5),

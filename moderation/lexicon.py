@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -109,7 +110,7 @@ _ABUSIVE = (
 )
 
 _TOKEN = re.compile(r"[a-z0-9*'@$!]+")
-_IDENTITY = re.compile(r"\b(?:" + "|".join(sorted(IDENTITY_TERMS, key=len, reverse=True)) + r")\b")
+_WORD = re.compile(r"\w+")
 _ROOT_AT_END = re.compile(r"^([a-z]{3,}?)(" + _OBSCENE_ROOT + r")s?$")
 _ROOT_AT_START = re.compile(r"^(" + _OBSCENE_ROOT + r")([a-z]{3,})$")
 _DEHUMANISE = re.compile(
@@ -207,9 +208,24 @@ def mask_mentions(text: str) -> str:
     return f" {MENTION} ".join(part.strip() for part in out).strip()
 
 
+def identity_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of the identity terms in `text` (whole words only: "blackmail" names no group)."""
+    if IDENTITY_TERMS.isdisjoint(_WORD.findall(text)):  # the common case, at C speed
+        return []
+    return [m.span() for m in _WORD.finditer(text) if m.group() in IDENTITY_TERMS]
+
+
 def mask_identity(text: str) -> str:
-    """`text` with every identity term removed, for the n-gram features."""
-    return _IDENTITY.sub(" ", text)
+    """`text` with every identity term replaced by a space, for the n-gram features."""
+    spans = identity_spans(text)
+    if not spans:
+        return text
+    out, last = [], 0
+    for start, end in spans:
+        out += [text[last:start], " "]
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _is_innocent(word: str, innocent: frozenset[str]) -> bool:
@@ -219,34 +235,30 @@ def _is_innocent(word: str, innocent: frozenset[str]) -> bool:
     return any(word.endswith(end) and word[: -len(end)] in innocent for end in ("s", "es", "ed", "d", "ing", "er"))
 
 
-def _blend_matches(text: str, innocent: frozenset[str]) -> Iterable[Match]:
-    for token in _TOKEN.finditer(text):
-        word = token.group().strip("'*!@$")
-        if len(word) < 6 or _is_innocent(word, innocent):
-            continue
-        found = _ROOT_AT_END.match(word) or _ROOT_AT_START.match(word)
-        if found is None:
-            continue
-        other = found.group(1) if found.re is _ROOT_AT_END else found.group(2)
-        if other in _INFLECTIONS:
-            continue
-        # Every blend is an obscene blend (common in the data, so its weight is learned well); a blend with
-        # a group's name is an identity blend as well.
-        yield Match("obscene_blend", token.start(), token.end())
-        if other in IDENTITY_TERMS or other.rstrip("s") in IDENTITY_TERMS:
-            # A group's name fused with an obscenity attacks the group: count it as a group attack too, a
-            # feature with ample training data, since identity blends themselves are rare in it.
-            yield Match("identity_blend", token.start(), token.end())
-            yield Match("group_attack", token.start(), token.end())
+@lru_cache(maxsize=200_000)
+def _word_evidence(word: str, innocent: frozenset[str], near: frozenset[str]) -> tuple[str, ...]:
+    """The attack-feature kinds one token is evidence of on its own: a slur or near-slur, or a blend.
 
-
-def _slur_matches(text: str, near: frozenset[str]) -> Iterable[Match]:
-    for token in _TOKEN.finditer(text):
-        word = token.group().strip("'*!@$")
-        if word in SLURS or word in near:
-            yield Match("slur" if word in SLURS else "near_slur", token.start(), token.end())
-            # A slur names a group with contempt: it is a group attack too (a feature with ample data).
-            yield Match("group_attack", token.start(), token.end())
+    Memoised: tokens repeat across a comment stream, and the answer depends on nothing but its arguments.
+    """
+    word = word.strip("'*!@$")
+    if word in SLURS or word in near:
+        # A slur names a group with contempt: it is a group attack too (a feature with ample data).
+        return ("slur" if word in SLURS else "near_slur", "group_attack")
+    if len(word) < 6 or _is_innocent(word, innocent):
+        return ()
+    found = _ROOT_AT_END.match(word) or _ROOT_AT_START.match(word)
+    if found is None:
+        return ()
+    other = found.group(1) if found.re is _ROOT_AT_END else found.group(2)
+    if other in _INFLECTIONS:
+        return ()
+    # Every blend is an obscene blend (common in the data, so its weight is learned well). A group's name
+    # fused with an obscenity attacks the group: an identity blend, and a group attack too (a feature with
+    # ample training data, since identity blends themselves are rare in it).
+    if other in IDENTITY_TERMS or other.rstrip("s") in IDENTITY_TERMS:
+        return ("obscene_blend", "identity_blend", "group_attack")
+    return ("obscene_blend",)
 
 
 def find_attacks(
@@ -257,12 +269,20 @@ def find_attacks(
     `innocent` holds ordinary words that contain an obscenity (cocktail, assassin ...), never blends;
     `near_slurs` the misspellings of slurs that are not ordinary words (see :class:`AttackFeatures`).
     """
-    found: list[Match] = list(_blend_matches(text, innocent))
-    found += _slur_matches(text, near_slurs)
+    evidence = {w: kinds for w in set(_TOKEN.findall(text)) if (kinds := _word_evidence(w, innocent, near_slurs))}
+    found = (
+        [
+            Match(kind, token.start(), token.end())
+            for token in _TOKEN.finditer(text)
+            for kind in evidence.get(token.group(), ())
+        ]
+        if evidence
+        else []
+    )
     found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
     found += [Match("go_back", m.start(), m.end()) for m in _GO_BACK.finditer(text)]
     found += [Match("threat", m.start(), m.end()) for m in _THREAT.finditer(text)]
-    identities = [m.span() for m in _IDENTITY.finditer(text)]
+    identities = identity_spans(text)
     if identities:
         for m in _ABUSIVE_WORD.finditer(text):
             near = [s for s in identities if abs(s[0] - m.start()) <= 40]
@@ -335,7 +355,7 @@ class AttackFeatures(TransformerMixin, BaseEstimator):
             for match in find_attacks(str(text), self.innocent_, self.near_slurs_):
                 counts[i, column[match.kind]] += 1
             counts[i, column["no_person"]] = not (
-                _PERSON.search(str(text)) or _IDENTITY.search(str(text)) or counts[i, column["slur"]]
+                _PERSON.search(str(text)) or identity_spans(str(text)) or counts[i, column["slur"]]
             )
         return sparse.csr_matrix(np.log1p(counts))
 

@@ -9,7 +9,14 @@ import sys
 import numpy as np
 import pytest
 
-from moderation.lexicon import FEATURES, AttackFeatures, find_attacks, mask_identity, mask_mentions
+from moderation.lexicon import (
+    FEATURES,
+    AttackFeatures,
+    find_attacks,
+    identity_spans,
+    mask_identity,
+    mask_mentions,
+)
 from moderation.normalize import normalize
 
 VOCABULARY = ("cocktail", "assassin", "applicant", "dungeon", "therapist", "scrapbook")
@@ -33,6 +40,13 @@ def test_identity_words_alone_are_no_evidence(features: AttackFeatures, text: st
     masked = mask_identity(normalize(text))
     for word in ("muslim", "gay", "black", "jewish", "women", "trans", "men", "immigrants"):
         assert f" {word} " not in f" {masked} "
+
+
+def test_identity_terms_are_whole_words() -> None:
+    assert identity_spans("blackmail on the whiteboard, mankind") == []
+    text = "black cats and gay, muslim men"
+    assert [text[a:b] for a, b in identity_spans(text)] == ["black", "gay", "muslim", "men"]
+    assert mask_identity(text) == "  cats and  ,    "
 
 
 @pytest.mark.parametrize(

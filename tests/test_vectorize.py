@@ -1,0 +1,69 @@
+"""The word-wise character TF-IDF: scikit-learn's output, exactly, at word-lookup speed."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from moderation.vectorize import WordwiseCharTfidf
+
+CORPUS = [
+    "the council voted on the budget",
+    "you are an idiot and a liar",
+    "thanks for the article, well written",
+    "café owners  say\tthe new rules hurt trade",
+    "stuuupid f*ck   this",
+    "",
+]
+SETTINGS = dict(lowercase=False, analyzer="char_wb", ngram_range=(2, 5), min_df=1, sublinear_tf=True, dtype=np.float32)
+
+pieces = st.sampled_from([*"abcdeflrstu *'é\t\n", "  ", "the ", "idiot ", "council "])
+texts = st.lists(st.lists(pieces, max_size=30).map("".join), min_size=1, max_size=8)
+
+
+def _pair(**overrides: object) -> tuple[TfidfVectorizer, WordwiseCharTfidf]:
+    params = {**SETTINGS, **overrides}
+    return TfidfVectorizer(**params).fit(CORPUS), WordwiseCharTfidf(**params).fit(CORPUS)
+
+
+@settings(max_examples=60, deadline=None)
+@given(batch=texts)
+def test_transform_equals_scikit_learn(batch: list[str]) -> None:
+    reference, wordwise = _pair()
+    expected = reference.transform(batch).toarray()
+    np.testing.assert_array_equal(wordwise.transform(batch).toarray(), expected)
+    # A second pass answers from the per-word memory: still the same.
+    np.testing.assert_array_equal(wordwise.transform(batch).toarray(), expected)
+
+
+@pytest.mark.parametrize("overrides", [{"lowercase": True, "strip_accents": "unicode"}, {"sublinear_tf": False}])
+def test_preprocessing_and_weighting_options_are_honoured(overrides: dict[str, object]) -> None:
+    reference, wordwise = _pair(**overrides)
+    batch = ["CAFÉ Owners say", "You ARE an idiot"]
+    np.testing.assert_allclose(wordwise.transform(batch).toarray(), reference.transform(batch).toarray())
+
+
+def test_other_analyzers_fall_back_to_scikit_learn() -> None:
+    reference, wordwise = _pair(analyzer="word", ngram_range=(1, 2))
+    np.testing.assert_array_equal(wordwise.transform(CORPUS).toarray(), reference.transform(CORPUS).toarray())
+
+
+def test_the_memory_is_bounded_and_never_pickled(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, wordwise = _pair()
+    monkeypatch.setattr(WordwiseCharTfidf, "max_cached_words", 5)
+    wordwise.transform(["one two three four", "five six seven"])
+    assert len(wordwise._word_counts) <= 5
+    restored = pickle.loads(pickle.dumps(wordwise))
+    assert not hasattr(restored, "_word_counts")
+    np.testing.assert_array_equal(restored.transform(CORPUS).toarray(), wordwise.transform(CORPUS).toarray())
+
+
+def test_a_single_string_is_refused() -> None:
+    _, wordwise = _pair()
+    with pytest.raises(ValueError, match="Iterable over raw text documents"):
+        wordwise.transform("one comment")
