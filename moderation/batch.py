@@ -29,6 +29,7 @@ from typing import Any, BinaryIO, Literal, TextIO
 
 from .bundle import default_bundle_path, verify_bundle
 from .errors import BundleError, InputFormatError, ModerationError
+from .html_blocks import html_page, looks_like_html
 from .moderator import Block, Moderator, page_lines
 
 log = logging.getLogger(__name__)
@@ -512,8 +513,17 @@ def score_inputs(
 # ----------------------------------------------------------------------------------------- segmenting
 
 
-def read_page(source: str | os.PathLike[str], stdin: BinaryIO | None = None) -> str:
-    """The text of a plain-text page (a path, or ``"-"`` for stdin), strictly UTF-8."""
+PageInput = Literal["auto", "text", "html"]
+HTML_EXTENSIONS: frozenset[str] = frozenset({".html", ".htm", ".xhtml"})
+
+
+def read_page(source: str | os.PathLike[str], stdin: BinaryIO | None = None, page_format: PageInput = "auto") -> str:
+    """The text of a page (a path, or ``"-"`` for stdin), one block a line.
+
+    A plain-text page is read strictly as UTF-8. An HTML page (``page_format="html"``, or with ``"auto"`` a
+    .html/.htm/.xhtml file or input that starts like an HTML document) is cut into blocks first
+    (:func:`moderation.html_blocks.html_page`), decoded by its declared charset.
+    """
     name = _display(source)
     try:
         if str(source) == STDIN:
@@ -523,6 +533,15 @@ def read_page(source: str | os.PathLike[str], stdin: BinaryIO | None = None) -> 
                 data = fh.read()
     except OSError as exc:
         raise _read_error(name, exc) from None
+    is_html = page_format == "html" or (
+        page_format == "auto"
+        and ((str(source) != STDIN and Path(source).suffix.lower() in HTML_EXTENSIONS) or looks_like_html(data))
+    )
+    if is_html:
+        try:
+            return html_page(data)
+        except InputFormatError as exc:
+            raise InputFormatError(exc.message, source=name) from None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -537,12 +556,15 @@ def read_page(source: str | os.PathLike[str], stdin: BinaryIO | None = None) -> 
 
 
 def segment_pages(
-    moderator: Moderator, pages: Sequence[str | os.PathLike[str]], stdin: BinaryIO | None = None
+    moderator: Moderator,
+    pages: Sequence[str | os.PathLike[str]],
+    stdin: BinaryIO | None = None,
+    page_format: PageInput = "auto",
 ) -> Iterator[tuple[str, Block]]:
-    """(page as given, block) for every non-empty line of every page, pages read one at a time."""
+    """(page as given, block) for every block of every page, pages read one at a time (see :func:`read_page`)."""
     check_inputs(pages, "txt", stdin)
     for page in pages:
-        text = read_page(page, stdin)
+        text = read_page(page, stdin, page_format)
         if not page_lines(text):  # nothing to label
             continue
         for block in moderator.segment(text):
@@ -550,8 +572,10 @@ def segment_pages(
 
 
 def block_row(page: str, block: Block) -> dict[str, Any]:
-    """The JSON Lines row of one block: ``{"file": page, **block.to_dict()}``."""
-    return {"file": page, **block.to_dict()}
+    """The JSON Lines row of one block: ``{"file": page, "line", "text", **block.to_dict()}`` (the text, since
+    an HTML page's blocks are not lines the caller can look up)."""
+    row = {"file": page, **block.to_dict()}
+    return {"file": page, "line": row.pop("line"), "text": block.text, **row}
 
 
 TABLE_COLUMNS: tuple[str, ...] = ("FILE", "LINE", "LABEL", "P(COMMENT)", "ABUSE", "FLAGGED", "REASONS", "TEXT")

@@ -64,6 +64,14 @@ FlagOnOption = Annotated[
 ]
 
 
+class PageInput(StrEnum):
+    """Input formats of `segment`."""
+
+    auto = "auto"
+    text = "text"
+    html = "html"
+
+
 class PageFormat(StrEnum):
     """Output formats of `segment`."""
 
@@ -172,27 +180,38 @@ def segment(
     pages: Annotated[
         list[str],
         typer.Argument(
-            metavar="PAGE", show_default=False, help="Plain-text pages, one paragraph a line ('-' for stdin)."
+            metavar="PAGE",
+            show_default=False,
+            help="Pages: plain text, one paragraph a line, or HTML ('-' for stdin).",
         ),
     ],
     fmt: Annotated[
         PageFormat, typer.Option("--format", help="jsonl: one JSON object a line; table: aligned, for people.")
     ] = PageFormat.jsonl,
+    page_input: Annotated[
+        PageInput,
+        typer.Option(
+            "--input",
+            help="auto: HTML for .html/.htm/.xhtml files and input that starts like an HTML document, else text.",
+        ),
+    ] = PageInput.auto,
     model: ModelOption = None,
     flag_on: FlagOnOption = None,
 ) -> None:
-    """Label every non-empty line of each page as article, comment or boilerplate and score the comments.
+    """Label every block of each page as article, comment or boilerplate and score the comments.
 
-    JSON Lines on stdout: {"file", "line", "label", "comment_probability"}.
+    A block is a non-empty line of a text page, or a paragraph-like element of an HTML page.
+    JSON Lines on stdout: {"file", "line", "text", "label", "comment_probability"}.
 
-    Comment lines also carry "abuse", "flagged", "reasons" and "categories".
+    Comment blocks also carry "comment_index" (which comment of the page they belong to), "abuse",
+    "flagged", "reasons" and "categories".
     """
     from . import batch
 
     with _reported():
         batch.check_inputs(pages, "txt", _stdin())
         moderator = batch.load_moderator(model, flag_on)
-        items = batch.segment_pages(moderator, pages, _stdin())
+        items = batch.segment_pages(moderator, pages, _stdin(), page_input.value)
         out = sys.stdout
         if fmt is PageFormat.table:
             for line in batch.format_table(items):

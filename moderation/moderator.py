@@ -18,7 +18,7 @@ from .bundle import Bundle, load_bundle
 from .datasets import CATEGORIES, LABELS
 from .errors import BundleError, ConfigurationError
 from .explain import DEFAULT_SPAN_CUTOFF, Span, explain
-from .segment import SEGMENT_LABELS, PageSegmenter
+from .segment import SEGMENT_LABELS, PageSegmenter, group_comments
 
 DEFAULT_FLAG_ON: tuple[str, ...] = ("identity_attack", "insult", "threat", "severe_toxicity", "abuse")
 """Labels that flag a comment by default: abuse aimed at people or groups, that is the four attack
@@ -66,13 +66,15 @@ class Score:
 
 @dataclass(frozen=True)
 class Block:
-    """One non-empty line of a page with its label; comments carry their abuse `score`."""
+    """One non-empty line of a page with its label; comments carry their abuse `score` and the
+    `comment_index` of the comment they belong to (see :func:`moderation.segment.group_comments`)."""
 
     line: int
     text: str
     label: str
     comment_probability: float
     score: Score | None = field(default=None)
+    comment_index: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The block as the CLI and the service emit it (without its text)."""
@@ -81,6 +83,8 @@ class Block:
             "label": self.label,
             "comment_probability": self.comment_probability,
         }
+        if self.comment_index is not None:
+            out["comment_index"] = self.comment_index
         if self.score is not None:
             out.update(self.score.to_dict())
         return out
@@ -179,15 +183,18 @@ class Moderator:
         texts = [text for _, text in lines]
         proba = self.segmenter.predict_proba(texts)
         labels = self.segmenter.decode_proba(proba)
-        comment_idx = [i for i, lab in enumerate(labels) if SEGMENT_LABELS[lab] == "comment"]
+        names = [SEGMENT_LABELS[lab] for lab in labels]
+        comment_idx = [i for i, name in enumerate(names) if name == "comment"]
         scores = dict(zip(comment_idx, self.score([texts[i] for i in comment_idx]), strict=True))
+        grouping = group_comments(texts, names)
         return [
             Block(
                 line=line,
                 text=text,
-                label=SEGMENT_LABELS[labels[i]],
+                label=names[i],
                 comment_probability=round(float(proba[i, 1]), 6),
                 score=scores.get(i),
+                comment_index=grouping[i],
             )
             for i, (line, text) in enumerate(lines)
         ]

@@ -37,6 +37,7 @@ _TIME = re.compile(
     r"|\d+ (minutes?|hours?|days?|weeks?|months?|years?) ago|yesterday|today)\b"
 )
 _SAYS = re.compile(r"\b(says|said|wrote|writes|replied)\s*:?\s*$")
+_BYLINE = re.compile(r"^(?:(?:posted|written|submitted|comment(?:ed)?|reply|replied)\s+(?:by|from)|by)\s+\w")
 _URL = re.compile(r"https?://|www\.|\.com\b")
 _MENTION = re.compile(r"(^|\s)@\w")
 
@@ -287,3 +288,43 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
     def predict(self, texts: Sequence[str]) -> list[str]:
         """The decoded label of every block of one page."""
         return [SEGMENT_LABELS[i] for i in self.decode_proba(self.predict_proba(texts))]
+
+
+def _is_comment_header(text: str) -> bool:
+    """A short line that marks where a comment starts: a date or time, "X says:", "Posted by X"."""
+    norm = normalize(text)
+    if len(norm) > 100 or len(norm.split()) > 15:
+        return False
+    return bool(_TIME.search(norm) or _SAYS.search(norm) or _BYLINE.search(norm))
+
+
+def _is_name_like(text: str) -> bool:
+    """A short line that could be a commenter's name: a few words, no sentence punctuation."""
+    stripped = text.strip()
+    return 0 < len(stripped.split()) <= 5 and len(stripped) <= 40 and stripped[-1:] not in ".!?,;"
+
+
+def group_comments(texts: Sequence[str], labels: Sequence[str]) -> list[int | None]:
+    """Which comment each block belongs to: ``0, 1, ...`` for comment blocks, ``None`` for the rest.
+
+    A comment starts at each run of header lines (dates, times, "X says:", "Posted by X") among the
+    comment blocks, together with a name-like line just before the run ("Jack Friday" above "November 6th,
+    2012"); the lines up to the next header belong to it. A page whose comments carry no header lines
+    gives every comment block a comment of its own, since nothing tells where one ends.
+    """
+    positions = [i for i, label in enumerate(labels) if label == "comment"]
+    header = {i: _is_comment_header(texts[i]) for i in positions}
+    starts: set[int] = set()
+    previous: int | None = None
+    for i in positions:
+        if header[i] and (previous is None or not header[previous]):
+            named = previous == i - 1 and not header[i - 1] and _is_name_like(texts[i - 1])
+            starts.add(i - 1 if named else i)
+        previous = i
+    out: list[int | None] = [None] * len(labels)
+    index = -1
+    for i in positions:
+        if not starts or i in starts or index < 0:
+            index += 1
+        out[i] = index
+    return out

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.exceptions import RequestValidationError
 
 from moderation.moderator import Moderator
 
@@ -55,9 +56,16 @@ def checked_score_request(body: ScoreRequest, settings: SettingsDep) -> ScoreReq
 
 
 def checked_segment_request(body: SegmentRequest, settings: SettingsDep) -> SegmentRequest:
-    """The `/v1/segment` body, refused with 413 if the page is over-long."""
-    if len(body.text) > settings.max_page_chars:
-        raise LimitExceededError([_too_long("text", len(body.text), settings.max_page_chars)])
+    """The `/v1/segment` body, refused with 422 unless it holds exactly one of `text` and `html`, and with
+    413 if the page is over-long."""
+    if (body.text is None) == (body.html is None):
+        field, message = ("text", "Field required: the page as `text` or as `html`")
+        if body.text is not None:
+            field, message = ("html", "give the page as `text` or as `html`, not both")
+        raise RequestValidationError([{"type": "missing", "loc": ("body", field), "msg": message, "input": None}])
+    field, page = ("html", body.html) if body.html is not None else ("text", body.text or "")
+    if len(page) > settings.max_page_chars:
+        raise LimitExceededError([_too_long(field, len(page), settings.max_page_chars)])
     return body
 
 

@@ -10,6 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from moderation.html_blocks import html_page
+
 from .deps import ModeratorDep, ScoreBody, SegmentBody
 from .schemas import (
     BlockResult,
@@ -57,10 +59,13 @@ def score(body: ScoreBody, moderator: ModeratorDep) -> ScoreResponse:
 def segment(body: SegmentBody, moderator: ModeratorDep) -> SegmentResponse:
     """Label every non-empty line of the page (article, comment, boilerplate) and score the comments.
 
-    Only comment blocks carry `abuse`, `flagged`, `reasons` and `categories`.
+    The page comes as plain text (`text`) or as HTML (`html`, cut into blocks first). Only comment blocks
+    carry `comment_index`, `abuse`, `flagged`, `reasons` and `categories`.
     """
-    blocks = moderator.segment(body.text)
-    return SegmentResponse(model=ModelInfo.of(moderator), blocks=[BlockResult.of(b) for b in blocks])
+    from_html = body.html is not None
+    page = html_page(body.html) if body.html is not None else str(body.text)
+    blocks = moderator.segment(page)
+    return SegmentResponse(model=ModelInfo.of(moderator), blocks=[BlockResult.of(b, from_html) for b in blocks])
 
 
 @router.get("/healthz", summary="Liveness check")

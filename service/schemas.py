@@ -57,11 +57,20 @@ class ScoreRequest(_Request):
 class SegmentRequest(_Request):
     """Body of `POST /v1/segment`."""
 
-    text: str = Field(
+    text: str | None = Field(
+        default=None,
         description=(
             "The page as plain text, one paragraph a line; empty lines are skipped. "
-            "At most `MODERATION_MAX_PAGE_CHARS` characters (default 2000000)."
-        )
+            "At most `MODERATION_MAX_PAGE_CHARS` characters (default 2000000). Give `text` or `html`, not both."
+        ),
+    )
+    html: str | None = Field(
+        default=None,
+        description=(
+            "The page as HTML: its blocks (paragraphs, list items, cells, lines split by `<br>`) are extracted "
+            "first, by the rules the segmenter was trained with, and become the lines that `line` counts. "
+            "At most `MODERATION_MAX_PAGE_CHARS` characters. Give `text` or `html`, not both."
+        ),
     )
 
 
@@ -134,9 +143,24 @@ class ScoreResponse(BaseModel):
 class BlockResult(BaseModel):
     """One non-empty line of the page; the abuse fields are present on comment blocks only."""
 
-    line: int = Field(ge=1, description="1-based line number of the block in the submitted text.")
+    line: int = Field(
+        ge=1,
+        description="1-based line number of the block in the submitted text (for `html`: its block number).",
+    )
+    text: str | None = Field(
+        default=None, description="The block's text: for `html` requests only, since the caller has not seen it."
+    )
     label: SegmentLabel = Field(description="What the block is: article prose, a reader comment, or boilerplate.")
     comment_probability: float = Field(**_PROBABILITY, description="Probability that the block is a reader comment.")
+    comment_index: int | None = Field(
+        default=None,
+        ge=0,
+        description=(
+            "Comment blocks only: which comment of the page (0, 1, ...) the block belongs to. Consecutive blocks "
+            "share an index when byline or date lines mark them as one comment; score `text` of blocks with one "
+            "index together to judge the whole comment."
+        ),
+    )
     abuse: float | None = Field(
         default=None, **_PROBABILITY, description="Comment blocks only: overall probability of abuse."
     )
@@ -151,8 +175,8 @@ class BlockResult(BaseModel):
     )
 
     @classmethod
-    def of(cls, block: Block) -> BlockResult:
-        return cls.model_validate(block.to_dict())
+    def of(cls, block: Block, with_text: bool = False) -> BlockResult:
+        return cls.model_validate({**block.to_dict(), "text": block.text if with_text else None})
 
 
 class SegmentResponse(BaseModel):

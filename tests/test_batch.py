@@ -319,7 +319,8 @@ def test_segment_pages_and_table(tmp_path: Path, tiny_moderator: Moderator) -> N
     items = list(batch.segment_pages(tiny_moderator, [str(page), str(empty)]))
     assert [(f, b.line) for f, b in items] == [(str(page), 1), (str(page), 3), (str(page), 4)]
     row = batch.block_row(*items[0])
-    assert list(row)[:4] == ["file", "line", "label", "comment_probability"]
+    assert list(row)[:5] == ["file", "line", "text", "label", "comment_probability"]
+    assert row["text"] == "Home"
     lines = list(batch.format_table(items, text_width=10))
     assert lines[0].split() == list(batch.TABLE_COLUMNS)
     assert len(lines) == 4

@@ -110,17 +110,19 @@ def test_segment_jsonl_contract(workdir: Path, tiny_bundle: Path, tiny_moderator
     assert [r["line"] for r in a_rows] == [1, 2, 3, 5, 6, 7, 8]  # 1-based, the empty line 4 has no row
     assert {r["file"] for r in rows} == {"./pages/a.txt", "b.txt"}  # paths exactly as given
     for row in rows:
-        base = ["file", "line", "label", "comment_probability"]
-        assert list(row)[:4] == base
+        base = ["file", "line", "text", "label", "comment_probability"]
+        assert list(row)[:5] == base
         assert row["label"] in {"article", "comment", "boilerplate"}
         assert 0.0 <= row["comment_probability"] <= 1.0
         if row["label"] == "comment":
-            assert set(row) == {*base, *SCORE_KEYS}
+            assert set(row) == {*base, "comment_index", *SCORE_KEYS}
             assert isinstance(row["flagged"], bool)
         else:
             assert set(row) == set(base)
     assert any(r["label"] == "comment" for r in rows)
-    expected = [{"file": "./pages/a.txt", **b.to_dict()} for b in tiny_moderator.segment(PAGE)]
+    expected = [
+        {"file": "./pages/a.txt", "line": b.line, "text": b.text, **b.to_dict()} for b in tiny_moderator.segment(PAGE)
+    ]
     assert a_rows == expected
 
 
@@ -140,6 +142,46 @@ def test_segment_from_stdin(workdir: Path, tiny_bundle: Path) -> None:
     result = invoke(["segment", "-", "--model", str(tiny_bundle)], stdin=PAGE)
     assert result.exit_code == 0, result.stderr
     assert {r["file"] for r in jsonl(result.stdout)} == {"-"}
+
+
+def _as_html(page: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>" for line in page.splitlines() if line.strip())
+    return f"<!DOCTYPE html><html><head><title>T</title></head><body>{paragraphs}<script>x()</script></body></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "stdin"),
+    [("a.html", [], None), ("a.page", ["--input", "html"], None), ("-", [], True), ("-", ["--input", "html"], True)],
+)
+def test_segment_html_pages_like_their_text(
+    workdir: Path, tiny_bundle: Path, name: str, extra: list[str], stdin: bool | None
+) -> None:
+    html = _as_html(PAGE)
+    if not stdin:
+        (workdir / name).write_text(html, encoding="utf-8")
+    result = invoke(["segment", name, *extra, "--model", str(tiny_bundle)], stdin=html if stdin else None)
+    assert result.exit_code == 0, result.stderr
+    (workdir / "a.txt").write_text(PAGE, encoding="utf-8")
+    as_text = jsonl(invoke(["segment", "a.txt", "--model", str(tiny_bundle)]).stdout)
+    rows = jsonl(result.stdout)
+    assert [r["text"] for r in rows] == [line for line in PAGE.splitlines() if line.strip()]
+    assert [r["line"] for r in rows] == list(range(1, len(rows) + 1))
+    assert [r["label"] for r in rows] == [r["label"] for r in as_text]
+
+
+def test_segment_text_input_keeps_markup_as_text(workdir: Path, tiny_bundle: Path) -> None:
+    (workdir / "a.html").write_text("<p>one</p>\n<p>two</p>\n", encoding="utf-8")
+    result = invoke(["segment", "a.html", "--input", "text", "--model", str(tiny_bundle)])
+    assert result.exit_code == 0, result.stderr
+    assert [r["text"] for r in jsonl(result.stdout)] == ["<p>one</p>", "<p>two</p>"]
+
+
+def test_segment_unparsable_html_names_the_file(workdir: Path, tiny_bundle: Path) -> None:
+    (workdir / "bad.html").write_text("<!-- saved without a body -->", encoding="utf-8")
+    result = invoke(["segment", "bad.html", "--model", str(tiny_bundle)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("moderation: error: bad.html: not an HTML document")
+    assert result.stdout == ""
 
 
 # -------------------------------------------------------------------------------------------- score

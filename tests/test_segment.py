@@ -7,7 +7,16 @@ import pytest
 from conftest import tiny_pages
 
 from moderation.moderator import Moderator, page_lines
-from moderation.segment import ARTICLE, BOILERPLATE, COMMENT, SEGMENT_LABELS, PageSegmenter, block_features, decode
+from moderation.segment import (
+    ARTICLE,
+    BOILERPLATE,
+    COMMENT,
+    SEGMENT_LABELS,
+    PageSegmenter,
+    block_features,
+    decode,
+    group_comments,
+)
 
 FLAT = np.log(np.full((4, 4), 0.25))
 START = np.log(np.full(4, 0.25))
@@ -49,6 +58,44 @@ def test_block_features_shape_and_context() -> None:
     assert feats.shape[0] == 3
     assert np.isfinite(feats).all()
     assert block_features([]).shape[0] == 0
+
+
+GROUPED = [
+    ("An article paragraph.", "article", None),
+    ("3 Comments", "boilerplate", None),
+    ("Jack Friday", "comment", 0),
+    ("November 6th, 2012", "comment", 0),
+    ("10:11 am", "comment", 0),
+    ("Link to this comment", "boilerplate", None),
+    ("Great to see this, Ed.", "comment", 0),
+    ("Observer", "comment", 1),
+    ("November 6th, 2012 at 10:24 am", "comment", 1),
+    ("May I observe that I agree?", "comment", 1),
+    ("And one more paragraph of the same comment.", "comment", 1),
+    ("Reply", "boilerplate", None),
+    ("Ann Smith says:", "comment", 2),
+    ("A third comment.", "comment", 2),
+    ("Posted by Bob", "comment", 3),
+    ("Thanks", "comment", 3),
+]
+
+
+def test_comments_are_grouped_by_their_byline_and_date_lines() -> None:
+    texts, labels, expected = zip(*GROUPED, strict=True)
+    assert group_comments(texts, labels) == list(expected)
+
+
+def test_comments_without_header_lines_are_one_block_each() -> None:
+    texts = ["Article prose here.", "First comment.", "Second comment.", "Reply", "Third."]
+    labels = ["article", "comment", "comment", "boilerplate", "comment"]
+    assert group_comments(texts, labels) == [None, 0, 1, None, 2]
+    assert group_comments(texts, ["article"] * 5) == [None] * 5
+    assert group_comments([], []) == []
+
+
+def test_lines_before_the_first_header_form_a_comment_of_their_own() -> None:
+    texts = ["Orphan comment text.", "Ann says:", "Hello."]
+    assert group_comments(texts, ["comment"] * 3) == [0, 1, 1]
 
 
 def test_segmenter_learns_tiny_pages() -> None:

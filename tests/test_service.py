@@ -111,8 +111,9 @@ def test_segment_labels_lines_and_scores_only_comments(client: TestClient, tiny_
     for block in blocks:
         assert 0.0 <= block["comment_probability"] <= 1.0
         if block["label"] == "comment":
-            assert set(block) == BLOCK_KEYS | ABUSE_KEYS
+            assert set(block) == BLOCK_KEYS | ABUSE_KEYS | {"comment_index"}
             assert list(block["categories"]) == list(CATEGORIES)
+            assert block["comment_index"] >= 0
         else:
             assert set(block) == BLOCK_KEYS
     assert blocks == [b.to_dict() for b in tiny_moderator.segment(page)]
@@ -123,6 +124,23 @@ def test_segment_of_an_empty_page_has_no_blocks(client: TestClient, page: str) -
     response = client.post("/v1/segment", json={"text": page})
     assert response.status_code == 200
     assert response.json()["blocks"] == []
+
+
+def test_segment_html_extracts_blocks_and_returns_their_text(client: TestClient, tiny_moderator: Moderator) -> None:
+    pages, _ = tiny_pages()
+    lines = pages[0]
+    html = "<html><body>" + "".join(f"<p>{line}</p>" for line in lines) + "<script>x()</script></body></html>"
+    response = client.post("/v1/segment", json={"html": html})
+    assert response.status_code == 200, response.text
+    blocks = response.json()["blocks"]
+    assert [b["text"] for b in blocks] == lines
+    expected = [b.to_dict() for b in tiny_moderator.segment("\n".join(lines))]
+    assert [{k: v for k, v in b.items() if k != "text"} for b in blocks] == expected
+
+
+def test_over_long_html_is_413_naming_html(small_client: TestClient) -> None:
+    error = assert_error(small_client.post("/v1/segment", json={"html": "<p>x</p>" * 50}), 413, "html")
+    assert error["fields"][0]["limit"] == 300
 
 
 # --- bad input -----------------------------------------------------------------------------------
@@ -147,6 +165,8 @@ BAD_JSON_BODIES = [
     pytest.param("/v1/segment", {}, "text", id="segment-missing-text"),
     pytest.param("/v1/segment", {"text": ["a", "b"]}, "text", id="segment-text-not-string"),
     pytest.param("/v1/segment", ["text"], "body", id="segment-body-is-list"),
+    pytest.param("/v1/segment", {"text": "a", "html": "<p>a</p>"}, "html", id="segment-text-and-html"),
+    pytest.param("/v1/segment", {"html": 7}, "html", id="segment-html-not-string"),
 ]
 
 
