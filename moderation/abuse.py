@@ -160,12 +160,23 @@ class MaskedLogisticHeads(ClassifierMixin, BaseEstimator):
         self.intercept_ = np.array([h[1] for h in heads], dtype=np.float64)
         self.calibration_ = np.array([[h[2], h[3]] for h in heads], dtype=np.float64)
         self.n_features_in_ = X.shape[1]
+        self.__dict__.pop("_coef_by_feature", None)
         return self
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(super().__getstate__())
+        state.pop("_coef_by_feature", None)  # a derived copy (see decision_function), not model state
+        return state
 
     def decision_function(self, X: sparse.spmatrix) -> np.ndarray:
         """Uncalibrated decision values, ``(n_samples, n_labels)``."""
         check_is_fitted(self, "coef_")
-        return np.asarray(X @ self.coef_.T, dtype=np.float64) + self.intercept_
+        # The weights laid out feature-major, made once: the sparse product needs them C-contiguous and
+        # would otherwise copy all of them (megabytes) on every call, which dominates scoring one comment.
+        weights = self.__dict__.get("_coef_by_feature")
+        if weights is None:
+            weights = self._coef_by_feature = np.ascontiguousarray(self.coef_.T)
+        return np.asarray(X @ weights, dtype=np.float64) + self.intercept_
 
     def predict_proba(self, X: sparse.spmatrix) -> np.ndarray:
         return _expit(self.decision_function(X) * self.calibration_[:, 0] + self.calibration_[:, 1])
