@@ -10,12 +10,13 @@ from __future__ import annotations
 import io
 import logging
 import os
+import socket
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, BinaryIO, TextIO
+from typing import Annotated, Any, BinaryIO, TextIO
 
 import typer
 
@@ -346,7 +347,11 @@ def serve(
     workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
     flag_on: FlagOnOption = None,
 ) -> None:
-    """Serve the HTTP API (GET /healthz, POST /v1/score…) with uvicorn."""
+    """Serve the HTTP API with uvicorn: native, OpenAI- and Perspective-compatible routes, metrics.
+
+    SIGHUP (or POST /admin/reload) loads the bundle again without dropping requests; a bundle that fails
+    its checksums is refused and the old one keeps serving.
+    """
     import uvicorn
 
     from . import batch
@@ -361,15 +366,28 @@ def serve(
             parse_flag_on(flag_on)  # refuse an unknown label before starting
         os.environ["MODERATION_FLAG_ON"] = flag_on
     level = logging.getLevelName(logging.getLogger().getEffectiveLevel()).lower()
-    log.info("serving bundle %s on http://%s:%d", folder, host, port)
-    uvicorn.run(
-        SERVICE_FACTORY,
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level=level if level in {"critical", "error", "warning", "info", "debug"} else "info",
-    )
+    log.info("serving bundle %s on http://%s:%d with %d worker(s)", folder, host, port, workers)
+    options: dict[str, Any] = {
+        "factory": True,
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "log_level": level if level in {"critical", "error", "warning", "info", "debug"} else "info",
+        "access_log": False,  # the service writes its own JSON access log (service.middleware)
+    }
+    if workers == 1:
+        uvicorn.run(SERVICE_FACTORY, **options)
+        return
+    from uvicorn.supervisors import Multiprocess
+
+    config = uvicorn.Config(SERVICE_FACTORY, **options)
+
+    sock = config.bind_socket()
+    # uvicorn's worker processes leave Nagle's algorithm on for the connections they accept
+    # (encode/uvicorn#3149), which holds every keep-alive answer back ~40 ms; on Linux an accepted socket
+    # inherits TCP_NODELAY from the listening one.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    Multiprocess(config, sockets=[sock]).run()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

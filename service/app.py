@@ -7,7 +7,9 @@ unless a loaded :class:`~moderation.moderator.Moderator` is passed in (as the te
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -17,8 +19,11 @@ from starlette.concurrency import run_in_threadpool
 from moderation import __version__
 from moderation.moderator import Moderator
 
-from . import native
+from . import native, openai_compat, perspective
 from .errors import install_error_handlers
+from .metrics import Metrics
+from .middleware import RequestGuard, setup_access_log
+from .reload import reload_quietly
 from .settings import Settings
 
 log = logging.getLogger(__name__)
@@ -43,12 +48,41 @@ def create_app(settings: Settings | None = None, moderator: Moderator | None = N
         if app.state.moderator is None:
             app.state.moderator = await run_in_threadpool(Moderator.load, settings.model, settings.flag_on)
         loaded: Moderator = app.state.moderator
+        app.state.metrics.serving(loaded)
+        setup_access_log()
         log.info("serving model %s %s from %s", loaded.name, loaded.version, loaded.path)
-        yield
+        hangup = _on_sighup(app)
+        try:
+            yield
+        finally:
+            if hangup:
+                asyncio.get_running_loop().remove_signal_handler(signal.SIGHUP)
 
     app = FastAPI(title="Comment moderation", version=__version__, description=DESCRIPTION, lifespan=lifespan)
     app.state.settings = settings
     app.state.moderator = moderator
+    app.state.metrics = Metrics()
+    app.state.reload_lock = asyncio.Lock()
+    app.add_middleware(
+        RequestGuard,
+        metrics=app.state.metrics,
+        max_body_bytes=settings.max_body_bytes,
+        log_text=settings.log_text,
+    )
     install_error_handlers(app)
     app.include_router(native.router)
+    app.include_router(openai_compat.router)
+    app.include_router(perspective.router)
     return app
+
+
+def _on_sighup(app: FastAPI) -> bool:
+    """Reload the model on SIGHUP; False where signals cannot be caught (not the main thread, no SIGHUP)."""
+    if not hasattr(signal, "SIGHUP"):
+        return False
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.create_task(reload_quietly(app)))
+    except (RuntimeError, ValueError):  # e.g. the test client runs the app outside the main thread
+        return False
+    return True

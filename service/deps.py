@@ -14,6 +14,7 @@ from fastapi.exceptions import RequestValidationError
 from moderation.moderator import Moderator
 
 from .errors import LimitExceededError
+from .metrics import Metrics
 from .schemas import FieldError, ScoreRequest, SegmentRequest
 from .settings import Settings
 
@@ -21,6 +22,11 @@ from .settings import Settings
 def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     return request.app.state.settings
+
+
+def get_metrics(request: Request) -> Metrics:
+    """The app's Prometheus metrics."""
+    return request.app.state.metrics
 
 
 def get_moderator(request: Request) -> Moderator:
@@ -32,6 +38,7 @@ def get_moderator(request: Request) -> Moderator:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 ModeratorDep = Annotated[Moderator, Depends(get_moderator)]
 
 

@@ -7,7 +7,7 @@ dependencies in :mod:`service.deps` rather than baked into these schemas; the de
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -184,6 +184,32 @@ class SegmentResponse(BaseModel):
 
     model: ModelInfo = Field(description="The model bundle that segmented the page.")
     blocks: list[BlockResult] = Field(description="The page's non-empty lines in order, each with its label.")
+
+
+class ReadyResponse(BaseModel):
+    """Body of `GET /readyz`."""
+
+    status: Literal["ready"] = Field(description="`ready` once a model is loaded (else the answer is 503).")
+    model: ModelInfo = Field(description="The model bundle being served.")
+
+
+class ModelCardResponse(BaseModel):
+    """Body of `GET /v1/model`."""
+
+    model: ModelInfo = Field(description="Name and version of the bundle being served.")
+    path: str = Field(description="The bundle's folder on the server.")
+    flag_on: list[str] = Field(description="The labels whose threshold flags a comment, in this deployment.")
+    card: dict[str, Any] = Field(
+        description="The bundle's model card (`card.json`): training data and licences, metrics, thresholds, "
+        "flag policy, calibration and artifact checksums."
+    )
+
+
+class ReloadResponse(BaseModel):
+    """Body of a successful `POST /admin/reload`."""
+
+    previous: ModelInfo = Field(description="The model served before the reload.")
+    model: ModelInfo = Field(description="The model served from now on (the same version if the bundle is unchanged).")
 
 
 class HealthResponse(BaseModel):

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Where the model bundle is and how much input one request may carry.
+    """Where the model bundle is, how much input one request may carry, who may call, what is logged.
 
     The limits bound the CPU and memory one request can use; requests over them get HTTP 413.
     """
@@ -36,3 +36,22 @@ class Settings(BaseSettings):
     max_page_chars: int = Field(
         default=2_000_000, gt=0, description="Longest page text accepted by /v1/segment, in characters."
     )
+    max_body_bytes: int = Field(
+        default=10_000_000, gt=0, description="Largest request body accepted by any route, in bytes."
+    )
+    api_keys: SecretStr | None = Field(
+        default=None,
+        description="Comma-separated API keys (`MODERATION_API_KEYS`). When set, every route but /healthz, "
+        "/readyz and the docs needs one (`Authorization: Bearer KEY`, or `?key=KEY` on the Perspective route); "
+        "unset means no authentication.",
+    )
+    log_text: bool = Field(
+        default=False,
+        description="Put comment texts in the access log (`MODERATION_LOG_TEXT`); never for `doNotStore` requests.",
+    )
+
+    def keys(self) -> list[bytes]:
+        """The configured API keys, as bytes for constant-time comparison; empty when authentication is off."""
+        if self.api_keys is None:
+            return []
+        return [k.strip().encode() for k in self.api_keys.get_secret_value().split(",") if k.strip()]

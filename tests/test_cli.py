@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -398,13 +399,40 @@ def test_serve_runs_uvicorn_with_the_verified_bundle(
     seen: list[tuple[tuple[Any, ...], dict[str, Any], str | None]] = []
     monkeypatch.setattr(uvicorn, "run", lambda *a, **k: seen.append((a, k, os.environ.get("MODERATION_MODEL"))))
     monkeypatch.setenv("MODERATION_MODEL", "elsewhere")  # restored by monkeypatch after the test
-    result = invoke(["serve", "--model", str(tiny_bundle), "--port", "8123", "--workers", "2"])
+    result = invoke(["serve", "--model", str(tiny_bundle), "--port", "8123"])
     assert result.exit_code == 0, result.stderr
     [(args, kwargs, env)] = seen
     assert args == ("service.app:create_app",)
-    assert kwargs["factory"] is True
-    assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("127.0.0.1", 8123, 2)
+    assert kwargs["factory"] is True and kwargs["access_log"] is False
+    assert (kwargs["host"], kwargs["port"], kwargs["workers"]) == ("127.0.0.1", 8123, 1)
     assert env == str(tiny_bundle.resolve())
+
+
+def test_serve_with_workers_disables_nagle_on_the_shared_socket(
+    workdir: Path, tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from uvicorn import supervisors
+
+    started: list[tuple[Any, list[int]]] = []
+
+    class FakeSupervisor:
+        """Records what uvicorn's multi-process supervisor would get, starts nothing."""
+
+        def __init__(self, config: Any, sockets: list[socket.socket]) -> None:
+            started.append((config, [s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for s in sockets]))
+            self.sockets = sockets
+
+        def run(self) -> None:
+            for sock in self.sockets:
+                sock.close()
+
+    monkeypatch.setattr(supervisors, "Multiprocess", FakeSupervisor)
+    monkeypatch.setenv("MODERATION_MODEL", "elsewhere")  # serve sets it for its workers; restored after the test
+    result = invoke(["serve", "--model", str(tiny_bundle), "--port", "0", "--workers", "2"])
+    assert result.exit_code == 0, result.stderr
+    [(config, [nodelay])] = started
+    assert (config.app, config.factory, config.workers, config.access_log) == ("service.app:create_app", True, 2, False)
+    assert nodelay != 0
 
 
 def test_serve_refuses_a_tampered_bundle(workdir: Path, tampered_bundle: Path, monkeypatch: pytest.MonkeyPatch) -> None:
