@@ -20,7 +20,7 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -34,11 +34,11 @@ from .moderator import Block, Moderator, page_lines
 
 log = logging.getLogger(__name__)
 
-InputFormat = Literal["auto", "csv", "jsonl", "txt"]
+InputFormat = Literal["auto", "csv", "jsonl", "txt", "parquet"]
 """How to parse an input: ``auto`` means by extension for files, by first character for stdin."""
 
-FORMATS: tuple[str, ...] = ("csv", "jsonl", "txt")
-EXTENSIONS: dict[str, str] = {".csv": "csv", ".jsonl": "jsonl", ".txt": "txt"}
+FORMATS: tuple[str, ...] = ("csv", "jsonl", "txt", "parquet")
+EXTENSIONS: dict[str, str] = {".csv": "csv", ".jsonl": "jsonl", ".txt": "txt", ".parquet": "parquet", ".pq": "parquet"}
 STDIN = "-"
 """The input name that means standard input."""
 STDIN_NAME = "<stdin>"
@@ -53,11 +53,17 @@ class OutputError(ModerationError):
 
 @dataclass(frozen=True)
 class Record:
-    """One comment read from an input: its id, its text and the 1-based row it came from."""
+    """One comment read from an input: its id, its text, the 1-based row it came from and the values of the
+    columns asked to be kept (`keep`), in that order."""
 
     id: str | int
     text: str
     row: int
+    kept: tuple[Any, ...] = ()
+
+
+Rejected = Callable[[InputFormatError], None]
+"""Where a lenient reader sends a row it cannot use (the error names the source, the row and why)."""
 
 
 class _DecodeError(Exception):
@@ -95,7 +101,7 @@ def detect_format(source: str | os.PathLike[str], input_format: InputFormat = "a
     if suffix not in EXTENSIONS:
         shown = f"'{suffix}'" if suffix else "no extension"
         raise InputFormatError(
-            f"unknown input format ({shown}; expected .csv, .jsonl or .txt)", source=_display(source)
+            f"unknown input format ({shown}; expected .csv, .jsonl, .txt or .parquet)", source=_display(source)
         )
     return EXTENSIONS[suffix]
 
@@ -128,20 +134,24 @@ def check_inputs(
             raise _read_error(_display(source), exc) from None
 
 
-def _decoded_lines(stream: BinaryIO) -> Iterator[tuple[int, str]]:
+def _decoded_lines(stream: BinaryIO, lenient: bool = False) -> Iterator[tuple[int, str]]:
     """(1-based line number, text) of every line, line ending kept, decoded strictly as UTF-8.
 
     Splitting on ``\\n`` only (like ``newline=""``) keeps ``\\r\\n`` inside quoted CSV fields intact; a
-    UTF-8 byte-order mark at the start is dropped.
+    UTF-8 byte-order mark at the start is dropped. `lenient` decodes bad bytes as U+FFFD instead of
+    stopping, for readers that reject such rows (see :data:`UNDECODABLE`) and go on.
     """
     for lineno, raw in enumerate(stream, start=1):
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            bad = exc.object[exc.start]
-            raise _DecodeError(
-                lineno, f"not valid UTF-8 (byte 0x{bad:02x} at position {exc.start + 1}); re-encode it as UTF-8"
-            ) from None
+            if lenient:
+                line = raw.decode("utf-8", errors="replace")
+            else:
+                bad = exc.object[exc.start]
+                raise _DecodeError(
+                    lineno, f"not valid UTF-8 (byte 0x{bad:02x} at position {exc.start + 1}); re-encode it as UTF-8"
+                ) from None
         if lineno == 1 and line.startswith("\ufeff"):
             line = line[1:]
         yield lineno, line
@@ -182,43 +192,74 @@ def _checked_id(value: object, column: str, name: str, row: int) -> str | int:
     return value
 
 
-def _txt_records(lines: Iterable[tuple[int, str]], name: str) -> Iterator[Record]:
+UNDECODABLE = "not valid UTF-8 (re-encode it as UTF-8)"
+"""Why a lenient reader rejects a row whose bytes did not decode."""
+
+
+def _rows(
+    rows: Iterable[tuple[int, Callable[[], Record | None]]], name: str, rejected: Rejected | None
+) -> Iterator[Record]:
+    """Run each row's parser; a row error goes to `rejected` when given (lenient reading), else stops the read."""
     try:
-        for lineno, line in lines:
-            text = line.rstrip("\r\n")
-            if text.strip():
-                yield Record(id=lineno, text=text, row=lineno)
+        for _, parse in rows:
+            try:
+                record = parse()
+            except InputFormatError as exc:
+                if rejected is None or exc.row is None:
+                    raise
+                rejected(exc)
+                continue
+            if record is not None:
+                if rejected is not None and "\ufffd" in record.text:
+                    rejected(InputFormatError(UNDECODABLE, source=name, row=record.row))
+                    continue
+                yield record
     except _DecodeError as exc:
         raise InputFormatError(exc.detail, source=name, row=exc.lineno) from None
+
+
+def _txt_records(lines: Iterable[tuple[int, str]], name: str, rejected: Rejected | None = None) -> Iterator[Record]:
+    def parser(lineno: int, line: str) -> Callable[[], Record | None]:
+        text = line.rstrip("\r\n")
+        return lambda: Record(id=lineno, text=text, row=lineno) if text.strip() else None
+
+    return _rows(((lineno, parser(lineno, line)) for lineno, line in lines), name, rejected)
 
 
 def _jsonl_records(
-    lines: Iterable[tuple[int, str]], name: str, text_column: str, id_column: str | None
+    lines: Iterable[tuple[int, str]],
+    name: str,
+    text_column: str,
+    id_column: str | None,
+    keep: Sequence[str] = (),
+    rejected: Rejected | None = None,
 ) -> Iterator[Record]:
-    try:
-        for lineno, line in lines:
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputFormatError(
-                    f"malformed JSON: {exc.msg} (column {exc.colno})", source=name, row=lineno
-                ) from None
-            if not isinstance(obj, dict):
-                raise InputFormatError(f"not a JSON object (got {_json_type(obj)})", source=name, row=lineno)
-            for column in (text_column, id_column):
-                if column is not None and column not in obj:
-                    raise InputFormatError(f"no field {column!r}", source=name, row=lineno)
-            text = _checked_text(obj[text_column], text_column, name, lineno)
-            rid = lineno if id_column is None else _checked_id(obj[id_column], id_column, name, lineno)
-            yield Record(id=rid, text=text, row=lineno)
-    except _DecodeError as exc:
-        raise InputFormatError(exc.detail, source=name, row=exc.lineno) from None
+    def parse(lineno: int, line: str) -> Record | None:
+        if not line.strip():
+            return None
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputFormatError(f"malformed JSON: {exc.msg} (column {exc.colno})", source=name, row=lineno) from None
+        if not isinstance(obj, dict):
+            raise InputFormatError(f"not a JSON object (got {_json_type(obj)})", source=name, row=lineno)
+        for column in (text_column, id_column, *keep):
+            if column is not None and column not in obj:
+                raise InputFormatError(f"no field {column!r}", source=name, row=lineno)
+        text = _checked_text(obj[text_column], text_column, name, lineno)
+        rid = lineno if id_column is None else _checked_id(obj[id_column], id_column, name, lineno)
+        return Record(id=rid, text=text, row=lineno, kept=tuple(obj[c] for c in keep))
+
+    return _rows(((n, lambda n=n, line=line: parse(n, line)) for n, line in lines), name, rejected)
 
 
 def _csv_records(
-    lines: Iterable[tuple[int, str]], name: str, text_column: str, id_column: str | None
+    lines: Iterable[tuple[int, str]],
+    name: str,
+    text_column: str,
+    id_column: str | None,
+    keep: Sequence[str] = (),
+    rejected: Rejected | None = None,
 ) -> Iterator[Record]:
     reader = csv.reader((line for _, line in lines), strict=True)
     row = 0  # data rows read so far; 0 while reading the header
@@ -234,16 +275,16 @@ def _csv_records(
         except _DecodeError as exc:
             raise InputFormatError(exc.detail if row else f"header row: {exc.detail}", **where()) from None
         except csv.Error as exc:
-            raise InputFormatError(
-                f"malformed CSV: {exc}" if row else f"header row: malformed CSV: {exc}", **where()
-            ) from None
+            # The reader's state is lost after malformed quoting: no row after it can be trusted, even leniently.
+            message = f"malformed CSV: {exc}" if row else f"header row: malformed CSV: {exc}"
+            raise InputFormatError(message, source=name, row=None if rejected else where()["row"]) from None
 
     header = next_fields()
     if header is None:
         raise InputFormatError("empty file: no header row", source=name)
     header = [h.strip() for h in header]
     index: dict[str, int] = {}
-    for column in (text_column, id_column):
+    for column in (text_column, id_column, *keep):
         if column is None:
             continue
         if column not in header:
@@ -251,20 +292,66 @@ def _csv_records(
                 f"no column {column!r} in the header row (columns: {', '.join(header)})", source=name
             )
         index[column] = header.index(column)
-    while True:
-        row += 1
-        fields = next_fields()
-        if fields is None:
-            return
+
+    def parse(number: int, fields: list[str]) -> Record | None:
         if not fields:  # a blank line: skipped, but counted
-            continue
+            return None
         if len(fields) != len(header):
             raise InputFormatError(
-                f"has {len(fields)} fields, the header has {len(header)} (a comma or quote not quoted?)", **where()
+                f"has {len(fields)} fields, the header has {len(header)} (a comma or quote not quoted?)",
+                source=name,
+                row=number,
             )
-        text = _checked_text(fields[index[text_column]], text_column, name, row)
-        rid: str | int = row if id_column is None else _checked_id(fields[index[id_column]], id_column, name, row)
-        yield Record(id=rid, text=text, row=row)
+        text = _checked_text(fields[index[text_column]], text_column, name, number)
+        rid = number if id_column is None else _checked_id(fields[index[id_column]], id_column, name, number)
+        return Record(id=rid, text=text, row=number, kept=tuple(fields[index[c]] for c in keep))
+
+    def data_rows() -> Iterator[tuple[int, Callable[[], Record | None]]]:
+        nonlocal row
+        while True:
+            row += 1
+            fields = next_fields()
+            if fields is None:
+                return
+            yield row, lambda number=row, fields=fields: parse(number, fields)
+
+    return _rows(data_rows(), name, rejected)
+
+
+def _parquet_records(
+    path: str | os.PathLike[str],
+    name: str,
+    text_column: str,
+    id_column: str | None,
+    keep: Sequence[str] = (),
+    rejected: Rejected | None = None,
+) -> Iterator[Record]:
+    """Rows of a Parquet file, one record batch at a time (flat memory); rows are numbered from 1."""
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.ParquetFile(path)
+    except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError) on a non-Parquet file
+        raise InputFormatError(f"not a readable Parquet file: {exc}", source=name) from None
+    names = table.schema_arrow.names
+    columns = [c for c in dict.fromkeys((text_column, id_column, *keep)) if c is not None]
+    for column in columns:
+        if column not in names:
+            raise InputFormatError(f"no column {column!r} (columns: {', '.join(names)})", source=name)
+
+    def parse(number: int, values: dict[str, Any]) -> Record:
+        text = _checked_text(values[text_column], text_column, name, number)
+        rid = number if id_column is None else _checked_id(values[id_column], id_column, name, number)
+        return Record(id=rid, text=text, row=number, kept=tuple(values[c] for c in keep))
+
+    def batches() -> Iterator[tuple[int, Callable[[], Record | None]]]:
+        number = 0
+        for batch in table.iter_batches(batch_size=CHUNK_SIZE, columns=columns):
+            for values in batch.to_pylist():
+                number += 1
+                yield number, lambda number=number, values=values: parse(number, values)
+
+    return _rows(batches(), name, rejected)
 
 
 def read_records(
@@ -274,17 +361,26 @@ def read_records(
     id_column: str | None = None,
     input_format: InputFormat = "auto",
     stdin: BinaryIO | None = None,
+    keep: Sequence[str] = (),
+    rejected: Rejected | None = None,
 ) -> Iterator[Record]:
     """Lazily yield the comments of one input (a path, or ``"-"`` for stdin), validating each row.
 
     Raises :class:`InputFormatError` (file and row named) on the first bad row, an unreadable file or
-    an unknown format. On stdin without a format, a first non-blank character ``{`` means JSON Lines,
-    anything else plain text.
+    an unknown format; with `rejected`, bad rows (empty or missing text, undecodable bytes, malformed
+    lines) go there instead and reading goes on. `keep` names columns whose values each record carries.
+    On stdin without a format, a first non-blank character ``{`` means JSON Lines, anything else plain text.
     """
     name = _display(source)
     fmt = detect_format(source, input_format)
+    if fmt == "parquet":
+        if str(source) == STDIN:
+            raise InputFormatError("Parquet cannot be read from standard input; name the file", source=name)
+        yield from _parquet_records(source, name, text_column, id_column, keep, rejected)
+        return
     if str(source) == STDIN:
-        yield from _parse(stdin if stdin is not None else sys.stdin.buffer, name, fmt, text_column, id_column)
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        yield from _parse(stream, name, fmt, text_column, id_column, keep, rejected)
         return
     try:
         stream = open(source, "rb")  # noqa: SIM115 - closed below; the generator may be abandoned mid-file
@@ -292,13 +388,21 @@ def read_records(
         raise _read_error(name, exc) from None
     with stream:
         try:
-            yield from _parse(stream, name, fmt, text_column, id_column)
+            yield from _parse(stream, name, fmt, text_column, id_column, keep, rejected)
         except OSError as exc:
             raise _read_error(name, exc) from None
 
 
-def _parse(stream: BinaryIO, name: str, fmt: str | None, text_column: str, id_column: str | None) -> Iterator[Record]:
-    lines: Iterator[tuple[int, str]] = _decoded_lines(stream)
+def _parse(
+    stream: BinaryIO,
+    name: str,
+    fmt: str | None,
+    text_column: str,
+    id_column: str | None,
+    keep: Sequence[str] = (),
+    rejected: Rejected | None = None,
+) -> Iterator[Record]:
+    lines: Iterator[tuple[int, str]] = _decoded_lines(stream, lenient=rejected is not None)
     if fmt is None:  # sniff: buffer lines up to the first non-blank one
         head: list[tuple[int, str]] = []
         try:
@@ -312,12 +416,12 @@ def _parse(stream: BinaryIO, name: str, fmt: str | None, text_column: str, id_co
         log.debug("%s: reading as %s", name, fmt)
         lines = itertools.chain(head, lines)
     if fmt == "txt":
-        if id_column is not None:
-            log.warning("%s: plain text has no columns; --id-column ignored, ids are line numbers", name)
-        return _txt_records(lines, name)
+        if id_column is not None or keep:
+            log.warning("%s: plain text has no columns; --id-column and --keep ignored, ids are line numbers", name)
+        return _txt_records(lines, name, rejected)
     if fmt == "jsonl":
-        return _jsonl_records(lines, name, text_column, id_column)
-    return _csv_records(lines, name, text_column, id_column)
+        return _jsonl_records(lines, name, text_column, id_column, keep, rejected)
+    return _csv_records(lines, name, text_column, id_column, keep, rejected)
 
 
 def chunked(records: Iterable[Record], size: int = CHUNK_SIZE) -> Iterator[list[Record]]:

@@ -21,7 +21,7 @@ from typing import Annotated, Any, BinaryIO, TextIO
 import typer
 
 from . import __version__
-from .errors import ModerationError
+from .errors import ConfigurationError, ModerationError
 
 log = logging.getLogger("moderation")
 
@@ -87,6 +87,22 @@ class InputFormatChoice(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
     txt = "txt"
+    parquet = "parquet"
+
+
+class OutputFormatChoice(StrEnum):
+    """Output formats of `score -o`; by default the output file's suffix decides."""
+
+    jsonl = "jsonl"
+    csv = "csv"
+    parquet = "parquet"
+
+
+class Engine(StrEnum):
+    """Where `score -o` runs: worker processes on this machine, or a Dask cluster."""
+
+    local = "local"
+    dask = "dask"
 
 
 class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -230,13 +246,18 @@ def score(
         typer.Argument(
             metavar="INPUT",
             show_default=False,
-            help="Comments as .csv (header row), .jsonl (one object a line) or .txt (one a line); stdin if none.",
+            help="Comments as .csv (header row), .jsonl (one object a line), .txt (one a line) or .parquet; "
+            "globs allowed; stdin if none.",
         ),
     ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="OUT", show_default=False, help="Write here (atomically) instead of stdout."
+            "--output",
+            "-o",
+            metavar="OUT",
+            show_default=False,
+            help="Write here (atomically; .jsonl, .csv or .parquet) instead of stdout; bad rows go to a rejects file.",
         ),
     ] = None,
     text_column: Annotated[
@@ -264,17 +285,65 @@ def score(
             help='Add "spans" to each row: the stretches of the text that drove its scores, with offsets.',
         ),
     ] = False,
+    out_format: Annotated[
+        OutputFormatChoice | None,
+        typer.Option("--format", show_default=False, help="Output format with -o (default: by OUT's suffix)."),
+    ] = None,
+    keep: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--keep", metavar="COL", show_default=False, help="Copy this input column to the output (repeat)."
+        ),
+    ] = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option(
+            "--rejects", metavar="FILE", show_default=False, help="Bad rows go here (default OUT.rejects.jsonl)."
+        ),
+    ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, show_default=False, help="Worker processes with -o (default: every core)."),
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="With -o: continue an interrupted run from its last finished chunk.")
+    ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
+    engine: Annotated[
+        Engine, typer.Option("--engine", help="With -o: local worker processes, or Dask (partitioned Parquet out).")
+    ] = Engine.local,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            metavar="ADDRESS",
+            show_default=False,
+            help="With --engine dask: an existing cluster (tcp://host:8786); default a local cluster.",
+        ),
+    ] = None,
 ) -> None:
-    """Score comments for abuse: one JSON line a comment, in input order.
+    """Score comments for abuse.
 
-    Each line is {"id", "abuse", "flagged", "reasons", "categories"}.
+    To stdout: one JSON line a comment, in input order, {"id", "abuse", "flagged", "reasons", "categories"};
+    a bad row stops the run with exit code 2.
 
-    A bad row stops the run with exit code 2 (and, with -o, no output file).
+    With -o OUT: an archive run. Chunks are scored on every core and written as JSON Lines, CSV or Parquet
+    (by OUT's suffix or --format), with the id, the --keep columns and the scores. Bad rows (empty text,
+    bytes that are not UTF-8, over-long text, malformed lines) go to OUT.rejects.jsonl with their row
+    number and reason and the run goes on; a summary line on stderr counts them. --resume continues an
+    interrupted run. --engine dask runs the same scoring on a Dask cluster.
     """
     from . import batch
 
     sources = inputs or [batch.STDIN]
     stdin = _stdin()
+    if output is not None and not explain:
+        _score_archive(
+            sources, output, stdin, text_column=text_column, id_column=id_column, input_format=input_format.value,
+            model=model, flag_on=flag_on, out_format=out_format, keep=keep or [], rejects=rejects, jobs=jobs,
+            resume=resume, quiet=quiet, engine=engine, scheduler=scheduler,
+        )  # fmt: skip
+        return
     with _reported():
         batch.check_inputs(sources, input_format.value, stdin)
         moderator = batch.load_moderator(model, flag_on)
@@ -288,6 +357,69 @@ def score(
             input_format=input_format.value,
             stdin=stdin,
             explain=explain,
+        )
+
+
+def _score_archive(
+    sources: list[str],
+    output: Path,
+    stdin: BinaryIO,
+    *,
+    text_column: str,
+    id_column: str | None,
+    input_format: str,
+    model: Path | None,
+    flag_on: str | None,
+    out_format: OutputFormatChoice | None,
+    keep: list[str],
+    rejects: Path | None,
+    jobs: int | None,
+    resume: bool,
+    quiet: bool,
+    engine: Engine,
+    scheduler: str | None,
+) -> None:
+    """`score -o`: an archive run (:mod:`moderation.archive`), or a Dask one (:mod:`moderation.distributed`)."""
+    from . import archive, batch
+    from .moderator import parse_flag_on
+
+    with _reported():
+        folder = batch.verify_model(model)
+        flags = parse_flag_on(flag_on) or ()
+        if engine is Engine.dask:
+            from .distributed import score_with_dask
+
+            if rejects is not None or resume:
+                raise ConfigurationError("--rejects and --resume are for the local engine; Dask writes OUT.rejects/")
+            result = score_with_dask(
+                sources, output, model=folder, flag_on=flag_on, text_column=text_column, id_column=id_column,
+                keep=keep, input_format=input_format, scheduler=scheduler,
+            )  # fmt: skip
+            if not quiet:
+                typer.echo(
+                    f"moderation: scored {result.rows_scored} comments into {result.output} "
+                    f"({result.partitions} partitions); rejected {result.rows_rejected} (see {result.rejects})",
+                    err=True,
+                )
+            return
+        try:
+            with archive.progress_bar(not quiet and sys.stderr.isatty()) as progress:
+                summary = archive.score_archive(
+                    folder, sources, output, flag_on=flags, text_column=text_column, id_column=id_column,
+                    keep=keep, input_format=input_format,  # type: ignore[arg-type]
+                    fmt=out_format.value if out_format else None, rejects=rejects, jobs=jobs, resume=resume,
+                    stdin=stdin, progress=progress,
+                )  # fmt: skip
+        except KeyboardInterrupt:
+            typer.echo("moderation: interrupted; finished chunks are kept: rerun with --resume to continue", err=True)
+            raise typer.Exit(130) from None
+    if not quiet:
+        rate = summary.scored / summary.seconds if summary.seconds else 0.0
+        resumed = f", {summary.resumed_chunks} of {summary.chunks} chunks from the earlier run" if resume else ""
+        typer.echo(
+            f"moderation: scored {summary.scored} comments into {summary.output} in {summary.seconds:.1f} s "
+            f"({rate:,.0f}/s){resumed}; rejected {summary.rejected} (see {summary.rejects})",
+            err=True,
         )
 
 

@@ -133,7 +133,7 @@ BAD_INPUTS = [
     ("c.jsonl", '{"text": "ok", "id": 1}\n{"text": "x", "id": true}\n', {"id_column": "id"}, 2, "(got boolean)"),
     ("c.jsonl", b'{"text": "ok"}\n{"text": "\xc3"}\n', {}, 2, "not valid UTF-8"),
     ("c.txt", b"ok\n\n\x80 bad start\n", {}, 3, "not valid UTF-8 (byte 0x80 at position 1)"),
-    ("c.xlsx", "text\nx\n", {}, None, "unknown input format ('.xlsx'; expected .csv, .jsonl or .txt)"),
+    ("c.xlsx", "text\nx\n", {}, None, "unknown input format ('.xlsx'; expected .csv, .jsonl, .txt or .parquet)"),
     ("comments", "x\n", {}, None, "unknown input format (no extension"),
 ]
 

@@ -203,14 +203,15 @@ def test_score_jsonl_to_file(workdir: Path, tiny_bundle: Path, tiny_moderator: M
         "".join(json.dumps({"id": 10 + i, "text": t}) + "\n" for i, t in enumerate(COMMENTS))
     )
     result = invoke(["score", "c.jsonl", "--id-column", "id", "-o", "out/scores.jsonl", "--model", str(tiny_bundle)])
-    assert_refused(result, "out/scores.jsonl: cannot write: No such file or directory")  # no folder out/
+    assert_refused(result, "out/scores.jsonl: cannot write: folder out does not exist")
     (workdir / "out").mkdir()
     result = invoke(["score", "c.jsonl", "--id-column", "id", "-o", "out/scores.jsonl", "--model", str(tiny_bundle)])
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
+    assert result.stderr.startswith("moderation: scored 3 comments into out/scores.jsonl")
     written = jsonl((workdir / "out" / "scores.jsonl").read_text(encoding="utf-8"))
     assert written == expected_scores(tiny_moderator, COMMENTS, [10, 11, 12])
-    assert sorted(p.name for p in (workdir / "out").iterdir()) == ["scores.jsonl"]
+    assert sorted(p.name for p in (workdir / "out").iterdir()) == ["scores.jsonl", "scores.jsonl.rejects.jsonl"]
 
 
 def test_score_txt_and_several_inputs_in_order(workdir: Path, tiny_bundle: Path, tiny_moderator: Moderator) -> None:
@@ -268,22 +269,36 @@ SCORE_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "-o"])
+ROW_ERRORS = {2, 3, 4, 5, 6, 7}
+"""Indexes into SCORE_ERRORS of the errors in one row: an archive run (-o) sets such rows aside."""
+
+
 @pytest.mark.parametrize(("name", "content", "extra", "fragments"), SCORE_ERRORS)
-def test_score_bad_input(
-    workdir: Path,
-    tiny_bundle: Path,
-    name: str,
-    content: str | bytes,
-    extra: list[str],
-    fragments: list[str],
-    to_file: bool,
+def test_score_bad_input_to_stdout_stops_the_run(
+    workdir: Path, tiny_bundle: Path, name: str, content: str | bytes, extra: list[str], fragments: list[str]
 ) -> None:
     (workdir / name).write_bytes(content.encode() if isinstance(content, str) else content)
-    out = ["-o", "out.jsonl"] if to_file else []
-    result = invoke(["score", name, "--model", str(tiny_bundle), *extra, *out])
+    result = invoke(["score", name, "--model", str(tiny_bundle), *extra])
     assert_refused(result, *fragments)
-    assert sorted(p.name for p in workdir.iterdir()) == [name]  # no output, no temporary file
+    assert sorted(p.name for p in workdir.iterdir()) == [name]
+
+
+@pytest.mark.parametrize(("index", "case"), list(enumerate(SCORE_ERRORS)))
+def test_score_bad_input_to_a_file(workdir: Path, tiny_bundle: Path, index: int, case: tuple[Any, ...]) -> None:
+    name, content, extra, fragments = case
+    (workdir / name).write_bytes(content.encode() if isinstance(content, str) else content)
+    result = invoke(["score", name, "--model", str(tiny_bundle), *extra, "-o", "out.jsonl"])
+    if index not in ROW_ERRORS:  # the file as a whole cannot be read: refused, nothing written
+        assert_refused(result, *fragments)
+        assert sorted(p.name for p in workdir.iterdir()) == [name]
+        return
+    assert result.exit_code == 0, result.stderr
+    assert "rejected 1 (see out.jsonl.rejects.jsonl)" in result.stderr
+    [reject] = jsonl((workdir / "out.jsonl.rejects.jsonl").read_text())
+    where, _, reason = fragments[0].partition(": ")
+    assert f"{reject['source']}, row {reject['row']}" == where
+    assert reject["reason"].startswith(reason.split(" (byte")[0])
+    assert len(jsonl((workdir / "out.jsonl").read_text())) >= 1
 
 
 def test_score_missing_and_unreadable_files(workdir: Path, tiny_bundle: Path) -> None:
@@ -298,11 +313,11 @@ def test_score_missing_and_unreadable_files(workdir: Path, tiny_bundle: Path) ->
 
 def test_score_error_keeps_an_existing_output(workdir: Path, tiny_bundle: Path) -> None:
     (workdir / "out.jsonl").write_text("yesterday's results\n")
-    (workdir / "c.txt").write_bytes(b"fine\n\xff\n")
-    result = invoke(["score", "c.txt", "-o", "out.jsonl", "--model", str(tiny_bundle)])
-    assert_refused(result, "c.txt, row 2")
+    (workdir / "c.csv").write_text("id,body\n1,fine\n")
+    result = invoke(["score", "c.csv", "-o", "out.jsonl", "--model", str(tiny_bundle)])
+    assert_refused(result, "c.csv: no column 'text'")
     assert (workdir / "out.jsonl").read_text() == "yesterday's results\n"
-    assert sorted(p.name for p in workdir.iterdir()) == ["c.txt", "out.jsonl"]
+    assert sorted(p.name for p in workdir.iterdir()) == ["c.csv", "out.jsonl"]
 
 
 def test_bad_stdin_row(workdir: Path, tiny_bundle: Path) -> None:
@@ -508,7 +523,10 @@ def test_console_script_error_is_one_line(tmp_path: Path, tampered_bundle: Path)
 
 def test_subprocess_bad_row(tmp_path: Path, tiny_bundle: Path) -> None:
     (tmp_path / "c.csv").write_text("id,text\n1,fine\n2,\n")
-    proc = run(["score", "c.csv", "-o", "out.jsonl", "--model", str(tiny_bundle)], tmp_path)
+    proc = run(["score", "c.csv", "--model", str(tiny_bundle)], tmp_path)
     assert proc.returncode == 2
     assert proc.stderr == b"moderation: error: c.csv, row 2: text is empty\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv"]
+    archived = run(["score", "c.csv", "-o", "out.jsonl", "--model", str(tiny_bundle)], tmp_path)
+    assert archived.returncode == 0
+    assert archived.stderr.decode().endswith("rejected 1 (see out.jsonl.rejects.jsonl)\n")
