@@ -37,9 +37,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .batch import STDIN, InputFormat, OutputError, Record, check_inputs, chunked, read_records
+from .batch import STDIN, STDIN_NAME, InputFormat, OutputError, Record, check_inputs, chunked, read_records
 from .datasets import CATEGORIES
 from .errors import ConfigurationError, InputFormatError, ModerationError
+from .frames import MAX_TEXT_CHARS
 from .moderator import Moderator
 
 log = logging.getLogger(__name__)
@@ -49,9 +50,6 @@ OUTPUT_FORMATS: dict[str, str] = {".jsonl": "jsonl", ".csv": "csv", ".parquet": 
 
 ARCHIVE_CHUNK_SIZE = 2000
 """Comments per chunk: the unit of scoring on a worker, of a part file and of resuming."""
-
-MAX_TEXT_CHARS = 20_000
-"""Longest comment scored; longer ones are rejected (slow to score, and not comments)."""
 
 _PART_SUFFIX = {"jsonl": ".jsonl", "csv": ".csv", "parquet": ".parquet"}
 
@@ -370,7 +368,7 @@ def score_archive(
 
 
 def _name(source: str) -> str:
-    return "<stdin>" if source == STDIN else source
+    return STDIN_NAME if source == STDIN else source
 
 
 def _score_chunks(

@@ -98,15 +98,6 @@ def score_frame(
     return scored, rejects
 
 
-def jsonl_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A flat scored row in the JSON Lines contract of `moderation score`: reasons as a list, categories nested."""
-    out = {k: v for k, v in row.items() if k not in SCORE_COLUMNS}
-    out |= {"abuse": row["abuse"], "flagged": bool(row["flagged"])}
-    out["reasons"] = [r for r in str(row["reasons"]).split(",") if r]
-    out["categories"] = {c: row[c] for c in CATEGORIES}
-    return out
-
-
 def dumps(row: dict[str, Any]) -> str:
     """One JSON line, non-ASCII kept, NumPy scalars as plain numbers."""
     return json.dumps(row, ensure_ascii=False, default=lambda v: v.item() if hasattr(v, "item") else str(v))
