@@ -27,7 +27,9 @@ log = logging.getLogger(__name__)
 
 CARD = "card.json"
 ARTIFACTS = {"abuse": "abuse.joblib", "segmenter": "segmenter.joblib"}
-DEFAULT_BUNDLE = Path(__file__).resolve().parent.parent / "models" / "default"
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+"""Where bundles live: the one in service in ``default/``, retrained candidates in ``<version>/``."""
+DEFAULT_BUNDLE = MODELS_DIR / "default"
 
 
 def default_bundle_path() -> Path:

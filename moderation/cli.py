@@ -451,9 +451,15 @@ def train(
             help="Shared training data folder (default: $MODERATION_DATA, else ../shared/data).",
         ),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", metavar="DIR", help="Where to write the bundle.")] = Path(
-        "models/default"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            metavar="DIR",
+            show_default=False,
+            help="Where to write the bundle (default: models/default; with --feedback, models/<version>).",
+        ),
+    ] = None,
     datasets: Annotated[
         str | None,
         typer.Option(
@@ -461,14 +467,124 @@ def train(
         ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed; the same data and seed give the same bundle.")] = 0,
+    feedback: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--feedback",
+            metavar="FILE",
+            show_default=False,
+            help="Moderators' decisions (.csv or .jsonl: text, decision, optional category, id); repeatable.",
+        ),
+    ] = None,
+    feedback_weight: Annotated[
+        float, typer.Option("--feedback-weight", min=0.0, help="Weight of one decision, in base training rows.")
+    ] = 5.0,
+    parent: Annotated[
+        Path | None,
+        typer.Option(
+            "--parent", metavar="DIR", show_default=False, help="Parent bundle (default: the one in service)."
+        ),
+    ] = None,
 ) -> None:
-    """Train the abuse model and the page segmenter on the shared data and write a verified bundle."""
+    """Train the abuse model and the page segmenter on the shared data (and feedback) and write a verified bundle."""
     from .train import train_bundle
 
     chosen = _parse_datasets(datasets)
+    files = [str(f) for f in feedback or []]
+    target = out if out is not None or files else Path("models/default")
     with _reported():
-        path = train_bundle(data=data, out=out, datasets=chosen, seed=seed)
+        path = train_bundle(
+            data=data, out=target, datasets=chosen, seed=seed, feedback=files, feedback_weight=feedback_weight,
+            parent=parent,
+        )  # fmt: skip
     log.info("bundle ready: %s", path)
+    typer.echo(str(path))
+
+
+@app.command()
+def evaluate(
+    candidate: Annotated[Path, typer.Option("--candidate", metavar="DIR", help="The retrained bundle to judge.")],
+    model: ModelOption = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", metavar="DIR", show_default=False, help="Shared data folder.")
+    ] = None,
+    feedback: Annotated[
+        list[Path] | None,
+        typer.Option("--feedback", metavar="FILE", show_default=False, help="Feedback files: their held-out fifth."),
+    ] = None,
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, help="Allowed drop on guarded metrics.")] = 0.005,
+) -> None:
+    """Compare a candidate bundle with the one in service on fixed data: a side-by-side table per metric.
+
+    Exit code 1 when the candidate is worse on a guarded metric (it would not be promoted).
+    """
+    from . import registry
+
+    with _reported():
+        worse = _gate(candidate, model, data, feedback)
+    raise typer.Exit(1 if registry.compare(*worse, tolerance) else 0)
+
+
+def _gate(
+    candidate: Path, model: Path | None, data: Path | None, feedback: list[Path] | None
+) -> tuple[dict[str, float | None], dict[str, float | None]]:
+    """Score the champion and the candidate on the evaluation set; print the table; return both metric sets."""
+    from . import batch, registry
+
+    champion = batch.load_moderator(model)
+    challenger = batch.load_moderator(candidate)
+    evaluation = registry.evaluation_set(data, [str(f) for f in feedback or []])
+    for note in evaluation.notes:
+        typer.echo(f"moderation: {note}", err=True)
+    old, new = registry.evaluate(champion, evaluation), registry.evaluate(challenger, evaluation)
+    typer.echo(f"in service: {champion.version} ({champion.path}); candidate: {challenger.version} ({challenger.path})")
+    for line in registry.table(old, new):
+        typer.echo(line)
+    return old, new
+
+
+@app.command()
+def promote(
+    candidate: Annotated[Path, typer.Argument(metavar="DIR", help="The retrained bundle to put in service.")],
+    model: ModelOption = None,
+    data: Annotated[
+        Path | None, typer.Option("--data", metavar="DIR", show_default=False, help="Shared data folder.")
+    ] = None,
+    feedback: Annotated[
+        list[Path] | None,
+        typer.Option("--feedback", metavar="FILE", show_default=False, help="Feedback files: their held-out fifth."),
+    ] = None,
+    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, help="Allowed drop on guarded metrics.")] = 0.005,
+    force: Annotated[bool, typer.Option("--force", help="Promote even if the candidate is worse.")] = False,
+) -> None:
+    """Put a candidate in service if it is no worse on the guarded metrics; record the decision.
+
+    The bundle in service (--model, default models/default) is replaced atomically; send the server SIGHUP
+    (or POST /admin/reload) to serve it.
+    """
+    from . import batch, registry
+
+    with _reported():
+        old, new = _gate(candidate, model, data, feedback)
+        target = batch.check_bundle_folder(model)
+        decision = registry.promote(
+            candidate, champion_metrics=old, candidate_metrics=new, target=target, tolerance=tolerance, force=force
+        )
+    typer.echo(f"promoted {decision['version']} into {target} (was {decision['previous']})")
+
+
+@app.command()
+def models(
+    folder: Annotated[Path | None, typer.Option("--models-dir", metavar="DIR", show_default=False)] = None,
+) -> None:
+    """List the model bundles with their parent and validation AUC; * marks the one in service."""
+    from . import registry
+
+    entries = registry.list_models(folder or registry.MODELS_DIR)
+    typer.echo(f"{'':2}{'version':<14} {'parent':<14} {'abuse AUC':>9}  path")
+    for e in entries:
+        auc = f"{e.validation_abuse_auc:.4f}" if e.validation_abuse_auc is not None else "-"
+        typer.echo(f"{'*' if e.current else ' ':2}{e.version:<14} {e.parent or '-':<14} {auc:>9}  {e.path}")
 
 
 @app.command()

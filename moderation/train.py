@@ -11,6 +11,7 @@ import logging
 import os
 import platform
 import random
+import shutil
 import time
 from collections.abc import Sequence
 from importlib import metadata
@@ -23,9 +24,9 @@ from sklearn.pipeline import Pipeline
 
 from . import __version__
 from .abuse import build_abuse_pipeline
-from .bundle import save_bundle, sha256_file
+from .bundle import MODELS_DIR, default_bundle_path, read_card, save_bundle, sha256_file
 from .datasets import DATASETS, LABELS, Page, data_dir, load_abuse_data, load_pages, read_toxic_spans
-from .errors import TrainingDataError
+from .errors import BundleError, TrainingDataError
 from .evaluate import (
     at_prevalence,
     auc_table,
@@ -36,6 +37,7 @@ from .evaluate import (
     threshold_at_precision,
 )
 from .explain import choose_cutoff
+from .feedback import FEEDBACK_DATASET, read_feedback_files
 from .moderator import DEFAULT_FLAG_ON
 from .segment import PageSegmenter
 
@@ -61,20 +63,31 @@ COMMENT_DATASETS = ("toxic_spans", "impermium", "jigsaw2018")
 
 PAGES_LICENCE = "AGPL-3.0 (Dragnet benchmark data, seomoz/dragnet_data)"
 
-
-def row_weights(frame: pd.DataFrame) -> np.ndarray:
-    """Training weight of each row: no dataset counts for more than `DATASET_CAP` rows, weak sets weigh less."""
-    strength = frame["dataset"].map(lambda name: DATASETS[name].weight if name in DATASETS else 1.0)
-    return dataset_weights(frame["dataset"], DATASET_CAP) * strength.to_numpy(dtype=float)
+FEEDBACK_WEIGHT = 5.0
+"""Default weight of one moderator decision, in base training rows."""
 
 
-def fit_abuse(train: pd.DataFrame, seed: int = 0, n_jobs: int | None = None) -> Pipeline:
+def row_weights(frame: pd.DataFrame, feedback_weight: float = FEEDBACK_WEIGHT) -> np.ndarray:
+    """Training weight of each row: no dataset counts for more than `DATASET_CAP` rows, weak sets weigh less,
+    and a moderator's decision weighs `feedback_weight` rows (it is the site's own judgement)."""
+    strength = frame["dataset"].map(
+        lambda name: DATASETS[name].weight if name in DATASETS else feedback_weight if name == FEEDBACK_DATASET else 1.0
+    )
+    weights = dataset_weights(frame["dataset"], DATASET_CAP).copy()
+    weights[(frame["dataset"] == FEEDBACK_DATASET).to_numpy()] = 1.0  # feedback is never capped
+    return weights * strength.to_numpy(dtype=float)
+
+
+def fit_abuse(
+    train: pd.DataFrame, seed: int = 0, n_jobs: int | None = None, feedback_weight: float = FEEDBACK_WEIGHT
+) -> Pipeline:
     """Fit the abuse pipeline on the training rows, datasets weighted so none dominates."""
     pipeline = build_abuse_pipeline(n_jobs=n_jobs)
     pipeline.set_params(
         heads__random_state=seed, heads__prevalence=ASSUMED_PREVALENCE, heads__calibration_cv=CALIBRATION_FOLDS
     )
-    pipeline.fit(train["text"].tolist(), train[list(LABELS)].to_numpy(), heads__sample_weight=row_weights(train))
+    weights = row_weights(train, feedback_weight)
+    pipeline.fit(train["text"].tolist(), train[list(LABELS)].to_numpy(), heads__sample_weight=weights)
     return pipeline
 
 
@@ -162,16 +175,35 @@ def _file_record(path: Path) -> dict[str, Any]:
 
 def train_bundle(
     data: str | os.PathLike[str] | None = None,
-    out: str | os.PathLike[str] = "models/default",
+    out: str | os.PathLike[str] | None = "models/default",
     datasets: list[str] | None = None,
     seed: int = 0,
     name: str = "default",
+    feedback: Sequence[str | os.PathLike[str]] = (),
+    feedback_weight: float = FEEDBACK_WEIGHT,
+    parent: str | os.PathLike[str] | None = None,
 ) -> Path:
-    """Train both models on the shared data and write a verified bundle with its card to `out`."""
+    """Train both models on the shared data and write a verified bundle with its card to `out`.
+
+    `feedback` files (see :mod:`moderation.feedback`) add the moderators' decisions to the base data, each
+    row weighing `feedback_weight` base rows; their held-out fifth joins the validation split. `out=None`
+    writes to ``models/<version>/`` (the version is the bundle's digest). The card records the lineage:
+    the `parent` bundle's version (default: the bundle in service), every data file with its sha256 and
+    row count, and the parameters.
+    """
     root = data_dir(data)
     started = time.monotonic()
     chosen = list(DATASETS) if datasets is None else datasets
     frame = load_abuse_data(root, chosen, seed=seed)
+    feedback_frame = read_feedback_files(feedback, seed) if feedback else None
+    if feedback_frame is not None:
+        frame = pd.concat([frame, feedback_frame], ignore_index=True)
+        log.info(
+            "feedback: %d decisions from %d file(s), weight %g each",
+            len(feedback_frame),
+            len(feedback),
+            feedback_weight,
+        )
     train, valid = frame[frame["split"] == "train"], frame[frame["split"] == "valid"]
     for label in LABELS:
         known = train[label].dropna()
@@ -181,7 +213,7 @@ def train_bundle(
                 f"training rows for {label}; add a dataset that annotates it (jigsaw2018 annotates every label)"
             )
     log.info("abuse model: %d training rows, %d validation rows", len(train), len(valid))
-    abuse = fit_abuse(train, seed, n_jobs=-1)
+    abuse = fit_abuse(train, seed, n_jobs=-1, feedback_weight=feedback_weight)
     valid_proba = abuse.predict_proba(valid["text"].tolist())
     thresholds = choose_thresholds(valid_proba, valid)
     flag_thresholds = choose_flag_thresholds(valid_proba, valid, thresholds)
@@ -291,6 +323,53 @@ def train_bundle(
         },
         "libraries": _library_versions(),
     }
+    card["lineage"] = _lineage(root, chosen, frame, feedback, feedback_weight, parent, seed)
+    if feedback:
+        card["training"]["command"] += "".join(f" --feedback {f}" for f in feedback)
+        card["training"]["command"] += f" --feedback-weight {feedback_weight:g}"
     card["training"]["seconds"] = round(time.monotonic() - started)
-    path = save_bundle(out, {"abuse": abuse, "segmenter": segmenter}, card)
-    return path
+    if out is not None:
+        return save_bundle(out, {"abuse": abuse, "segmenter": segmenter}, card)
+    staging = save_bundle(MODELS_DIR / f".staging-{os.getpid()}", {"abuse": abuse, "segmenter": segmenter}, card)
+    final = MODELS_DIR / str(read_card(staging)["version"])
+    if final.exists():  # the same inputs give the same bundle: keep the one already there
+        shutil.rmtree(staging)
+        return final
+    staging.rename(final)
+    return final
+
+
+def _lineage(
+    root: Path,
+    chosen: Sequence[str],
+    frame: pd.DataFrame,
+    feedback: Sequence[str | os.PathLike[str]],
+    feedback_weight: float,
+    parent: str | os.PathLike[str] | None,
+    seed: int,
+) -> dict[str, Any]:
+    """Where a bundle comes from: its parent's version, every data file with sha256 and rows, its parameters."""
+    parent_path = Path(parent) if parent is not None else default_bundle_path()
+    try:
+        parent_version: str | None = str(read_card(parent_path)["version"])
+    except BundleError:
+        parent_version = None
+    rows = frame.groupby("dataset").size()
+    files = [
+        {**_file_record(root / DATASETS[ds].folder / f), "dataset": ds, "rows": int(rows.get(ds, 0))}
+        for ds in chosen
+        for f in DATASETS[ds].files
+    ]
+    feedback_rows = frame[frame["dataset"] == FEEDBACK_DATASET]
+    return {
+        "parent": {"path": str(parent_path), "version": parent_version},
+        "data_files": files,
+        "feedback_files": [
+            {"file": str(f), "sha256": sha256_file(Path(f)), "bytes": Path(f).stat().st_size} for f in feedback
+        ],
+        "feedback_rows": {
+            "train": int((feedback_rows["split"] == "train").sum()),
+            "valid": int((feedback_rows["split"] == "valid").sum()),
+        },
+        "parameters": {"seed": seed, "datasets": list(chosen), "feedback_weight": feedback_weight},
+    }

@@ -384,18 +384,27 @@ def test_train_passes_options(workdir: Path, monkeypatch: pytest.MonkeyPatch) ->
 
     def fake_train_bundle(**kwargs: Any) -> Path:
         calls.append(kwargs)
-        return Path(kwargs["out"])
+        return Path(kwargs["out"] or "models/0123456789ab")
 
     monkeypatch.setattr("moderation.train.train_bundle", fake_train_bundle)
     names = list(DATASETS)[:2]
     result = invoke(["train", "--data", "d", "--out", "m/x", "--datasets", f" {names[0]}, {names[1]} ", "--seed", "3"])
     assert result.exit_code == 0, result.stderr
-    assert calls == [{"data": Path("d"), "out": Path("m/x"), "datasets": names, "seed": 3}]
+    defaults = {"feedback": [], "feedback_weight": 5.0, "parent": None}
+    assert calls == [{"data": Path("d"), "out": Path("m/x"), "datasets": names, "seed": 3} | defaults]
     assert "bundle ready: m/x" in result.stderr  # train logs progress at info by default
 
     calls.clear()
     assert invoke(["train"]).exit_code == 0
-    assert calls == [{"data": None, "out": Path("models/default"), "datasets": None, "seed": 0}]
+    assert calls == [{"data": None, "out": Path("models/default"), "datasets": None, "seed": 0} | defaults]
+
+    calls.clear()  # with feedback and no --out: a new versioned folder, models/<version>
+    args = ["train", "--feedback", "a.csv", "--feedback", "b.jsonl", "--feedback-weight", "2", "--parent", "p"]
+    assert invoke(args).exit_code == 0
+    assert calls == [
+        {"data": None, "out": None, "datasets": None, "seed": 0, "feedback": ["a.csv", "b.jsonl"]}
+        | {"feedback_weight": 2.0, "parent": Path("p")}
+    ]
 
 
 def test_train_without_data_is_refused(workdir: Path) -> None:
