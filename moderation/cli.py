@@ -65,6 +65,16 @@ FlagOnOption = Annotated[
 ]
 
 
+DataOption = Annotated[
+    Path | None, typer.Option("--data", metavar="DIR", show_default=False, help="Shared data folder.")
+]
+HeldOutFeedbackOption = Annotated[
+    list[Path] | None,
+    typer.Option("--feedback", metavar="FILE", show_default=False, help="Feedback files: their held-out fifth."),
+]
+ToleranceOption = Annotated[float, typer.Option("--tolerance", min=0.0, help="Allowed drop on guarded metrics.")]
+
+
 class PageInput(StrEnum):
     """Input formats of `segment`."""
 
@@ -505,14 +515,9 @@ def train(
 def evaluate(
     candidate: Annotated[Path, typer.Option("--candidate", metavar="DIR", help="The retrained bundle to judge.")],
     model: ModelOption = None,
-    data: Annotated[
-        Path | None, typer.Option("--data", metavar="DIR", show_default=False, help="Shared data folder.")
-    ] = None,
-    feedback: Annotated[
-        list[Path] | None,
-        typer.Option("--feedback", metavar="FILE", show_default=False, help="Feedback files: their held-out fifth."),
-    ] = None,
-    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, help="Allowed drop on guarded metrics.")] = 0.005,
+    data: DataOption = None,
+    feedback: HeldOutFeedbackOption = None,
+    tolerance: ToleranceOption = 0.005,
 ) -> None:
     """Compare a candidate bundle with the one in service on fixed data: a side-by-side table per metric.
 
@@ -521,8 +526,8 @@ def evaluate(
     from . import registry
 
     with _reported():
-        worse = _gate(candidate, model, data, feedback)
-    raise typer.Exit(1 if registry.compare(*worse, tolerance) else 0)
+        in_service, challenger = _gate(candidate, model, data, feedback)
+    raise typer.Exit(1 if registry.compare(in_service, challenger, tolerance) else 0)
 
 
 def _gate(
@@ -547,14 +552,9 @@ def _gate(
 def promote(
     candidate: Annotated[Path, typer.Argument(metavar="DIR", help="The retrained bundle to put in service.")],
     model: ModelOption = None,
-    data: Annotated[
-        Path | None, typer.Option("--data", metavar="DIR", show_default=False, help="Shared data folder.")
-    ] = None,
-    feedback: Annotated[
-        list[Path] | None,
-        typer.Option("--feedback", metavar="FILE", show_default=False, help="Feedback files: their held-out fifth."),
-    ] = None,
-    tolerance: Annotated[float, typer.Option("--tolerance", min=0.0, help="Allowed drop on guarded metrics.")] = 0.005,
+    data: DataOption = None,
+    feedback: HeldOutFeedbackOption = None,
+    tolerance: ToleranceOption = 0.005,
     force: Annotated[bool, typer.Option("--force", help="Promote even if the candidate is worse.")] = False,
 ) -> None:
     """Put a candidate in service if it is no worse on the guarded metrics; record the decision.
