@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import tempfile
 import time
 import traceback
 from collections import Counter
@@ -256,7 +257,8 @@ def main() -> None:
     logging.getLogger("service").setLevel(logging.CRITICAL)
 
     moderator = Moderator.load(args.model)
-    app = create_app(Settings(model=args.model, api_keys=None, **LIMITS[args.limits]), moderator)
+    database = f"sqlite:///{tempfile.mkdtemp(prefix='fuzz-review-')}/review.db"  # requests may ask for review
+    app = create_app(Settings(model=args.model, api_keys=None, database_url=database, **LIMITS[args.limits]), moderator)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     modes = [GenerationMode(m) for m in args.modes]
     log.info(

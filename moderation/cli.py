@@ -587,6 +587,55 @@ def models(
         typer.echo(f"{'*' if e.current else ' ':2}{e.version:<14} {e.parent or '-':<14} {auc:>9}  {e.path}")
 
 
+review_app = typer.Typer(help="The moderators' review queue: import scored comments, export decisions.")
+app.add_typer(review_app, name="review")
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="URL",
+        show_default=False,
+        help="Review database (SQLAlchemy URL; default $MODERATION_DATABASE_URL, else sqlite:///moderation-review.db).",
+    ),
+]
+
+
+@review_app.command("import")
+def review_import(
+    scored: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Output of `moderation score -o X.jsonl --keep text`.")
+    ],
+    db: DatabaseOption = None,
+    source: Annotated[str, typer.Option("--source", help="Where the comments come from (a site, a section).")] = "",
+    every: Annotated[bool, typer.Option("--all", help="Queue every comment, not only the flagged ones.")] = False,
+    model: ModelOption = None,
+) -> None:
+    """Queue scored comments for review (the flagged ones by default)."""
+    from . import batch
+    from .bundle import read_card
+    from .review import ReviewStore, import_scored
+
+    with _reported():
+        version = str(read_card(batch.check_bundle_folder(model))["version"])
+        store = ReviewStore(db)
+        n = import_scored(store, scored, version, source=source, flagged_only=not every)
+    typer.echo(f"moderation: queued {n} comments for review in {store.url}", err=True)
+
+
+@review_app.command("export")
+def review_export(
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="FILE", help="Feedback CSV to write.")],
+    db: DatabaseOption = None,
+) -> None:
+    """Write every decision as the feedback file `moderation train --feedback` reads."""
+    from .review import ReviewStore
+
+    with _reported():
+        store = ReviewStore(db)
+        n = store.export(output)
+    typer.echo(f"moderation: exported {n} decisions to {output}", err=True)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",

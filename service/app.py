@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, moderator: Moderator | None = N
     app.state.moderator = moderator
     app.state.metrics = Metrics()
     app.state.reload_lock = asyncio.Lock()
+    app.state.review_lock = threading.Lock()  # the review store is opened once, from a worker thread
     app.add_middleware(
         RequestGuard,
         metrics=app.state.metrics,

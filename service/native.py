@@ -18,6 +18,7 @@ from moderation.html_blocks import html_page
 from .auth import ApiKey
 from .deps import MetricsDep, ModeratorDep, ScoreBody, SegmentBody
 from .reload import reload_model
+from .review_queue import queue_for_review
 from .schemas import (
     BlockResult,
     ErrorResponse,
@@ -55,6 +56,8 @@ def score(body: ScoreBody, request: Request, moderator: ModeratorDep, metrics: M
     texts = [c.text for c in body.comments]
     scores = moderator.score(texts, explain=body.explain)
     metrics.observe_scores(scores)
+    if body.review:
+        queue_for_review(request.app, body, scores, moderator)
     request.state.log_count = len(texts)
     request.state.log_texts = texts
     return ScoreResponse(

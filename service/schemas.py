@@ -52,6 +52,12 @@ class ScoreRequest(_Request):
         default=False,
         description="Also return, for each comment, the `spans` of its text that drove its scores (slower).",
     )
+    review: bool = Field(
+        default=False,
+        description="Also put the comments in the moderators' review queue (the database at "
+        "`MODERATION_DATABASE_URL`), with their scores; `source` names where they come from.",
+    )
+    source: str = Field(default="", max_length=200, description="Where the comments come from, for the review queue.")
 
 
 class SegmentRequest(_Request):

@@ -55,3 +55,9 @@ class Settings(BaseSettings):
         if self.api_keys is None:
             return []
         return [k.strip().encode() for k in self.api_keys.get_secret_value().split(",") if k.strip()]
+
+    database_url: str | None = Field(
+        default=None,
+        description="The review queue's database, a SQLAlchemy URL (`MODERATION_DATABASE_URL`); unset means "
+        "a SQLite file `moderation-review.db` in the working folder. Opened on the first `review` request.",
+    )

@@ -68,11 +68,17 @@ CHECKS: list[CheckFunction] = [
 ]
 
 
-def fuzz_settings(model: Path | None = None) -> Settings:
+def fuzz_settings(model: Path | None = None, database_url: str | None = None) -> Settings:
     """Small limits, so generated requests also cross them (413) and each one stays cheap; no API keys, whatever
-    the environment says, so requests get past authentication."""
+    the environment says, so requests get past authentication; the review queue in a temporary database."""
     return Settings(
-        model=model, max_text_chars=100, max_batch=5, max_page_chars=400, max_body_bytes=2_000, api_keys=None
+        model=model,
+        max_text_chars=100,
+        max_batch=5,
+        max_page_chars=400,
+        max_body_bytes=2_000,
+        api_keys=None,
+        database_url=database_url,
     )
 
 
@@ -82,9 +88,10 @@ def openapi_document() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tiny_moderator: Moderator, tiny_bundle: Path) -> FastAPI:
+def fuzz_app(tiny_moderator: Moderator, tiny_bundle: Path, tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
     """One app serving the tiny model (and reloading the tiny bundle), shared by every generated request."""
-    return create_app(fuzz_settings(tiny_bundle), tiny_moderator)
+    database = tmp_path_factory.mktemp("review") / "review.db"
+    return create_app(fuzz_settings(tiny_bundle, f"sqlite:///{database}"), tiny_moderator)
 
 
 schema = schemathesis.openapi.from_dict(openapi_document())
