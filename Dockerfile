@@ -5,7 +5,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    MODERATION_MODEL=/app/models/default
+    MODERATION_MODEL=/app/models/default \
+    MODERATION_DATABASE_URL=sqlite:////app/data/review.db
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -13,7 +14,9 @@ COPY moderation ./moderation
 COPY service ./service
 COPY models ./models
 RUN pip install --no-compile . \
-    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin moderation
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin moderation \
+    && mkdir -p /app/data && chown moderation /app/data
+VOLUME /app/data
 
 USER moderation
 EXPOSE 8000

@@ -20,7 +20,7 @@ from starlette.concurrency import run_in_threadpool
 from moderation import __version__
 from moderation.moderator import Moderator
 
-from . import native, openai_compat, perspective
+from . import native, openai_compat, perspective, review_page
 from .errors import install_error_handlers
 from .metrics import Metrics
 from .middleware import RequestGuard, setup_access_log
@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None, moderator: Moderator | None = N
     app.state.metrics = Metrics()
     app.state.reload_lock = asyncio.Lock()
     app.state.review_lock = threading.Lock()  # the review store is opened once, from a worker thread
+    app.state.review_sessions = {}  # moderators signed in to /review: cookie token -> session
     app.add_middleware(
         RequestGuard,
         metrics=app.state.metrics,
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, moderator: Moderator | None = N
     app.include_router(native.router)
     app.include_router(openai_compat.router)
     app.include_router(perspective.router)
+    app.include_router(review_page.router)
     return app
 
 
