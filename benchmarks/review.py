@@ -13,13 +13,12 @@ from __future__ import annotations
 import argparse
 import logging
 import random
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from timing import median_ms  # benchmarks/timing.py, beside this script
 
 from moderation.datasets import CATEGORIES
 from moderation.moderator import Moderator
@@ -28,16 +27,6 @@ from service.app import create_app
 from service.settings import Settings
 
 log = logging.getLogger("benchmarks.review")
-
-
-def median_ms(fn: Callable[[], object], repeats: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

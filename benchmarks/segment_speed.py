@@ -24,8 +24,8 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 import argparse  # noqa: E402 - the thread limits must be set before numpy loads
 import logging  # noqa: E402
 import statistics  # noqa: E402
-import time  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+
+from timing import median_ms  # noqa: E402 - benchmarks/timing.py, beside this script
 
 from moderation.datasets import load_pages  # noqa: E402
 from moderation.errors import DataNotFoundError  # noqa: E402
@@ -47,17 +47,6 @@ def pages(n_blocks: int, n_pages: int) -> list[list[str]]:
     parts = ["Home", "News", "The council approved the budget on Tuesday after a long debate.", "Reply"]
     parts += ["Ann says:", "I think they got this one right, for once.", "Share on Twitter"]
     return [[f"{parts[(i + k) % len(parts)]} {i}" for i in range(n_blocks)] for k in range(n_pages)]
-
-
-def median_ms(fn: Callable[[], object], repeats: int) -> float:
-    """Median wall time of `fn` in milliseconds, after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
