@@ -39,8 +39,8 @@ from typing import Any, BinaryIO
 
 from .batch import STDIN, STDIN_NAME, InputFormat, OutputError, Record, check_inputs, chunked, read_records
 from .datasets import CATEGORIES
-from .errors import ConfigurationError, InputFormatError, ModerationError
-from .frames import MAX_TEXT_CHARS
+from .errors import InputFormatError, ModerationError
+from .frames import MAX_TEXT_CHARS, SCORE_COLUMNS, check_keep, too_long
 from .moderator import Moderator
 
 log = logging.getLogger(__name__)
@@ -280,9 +280,7 @@ def score_archive(
     `jobs` defaults to every core. `progress` is called with the number of rows of each finished chunk.
     """
     started = time.monotonic()
-    clashes = [c for c in keep if c in ("id", "abuse", "flagged", "reasons", "categories", *CATEGORIES)]
-    if clashes:
-        raise ConfigurationError(f"--keep {clashes[0]}: the output already has a column of that name")
+    check_keep(keep, ("id", "categories", *SCORE_COLUMNS))  # JSON Lines rows nest the categories
     output = Path(output)
     out_format = output_format(output, fmt)
     sources = expand_inputs(list(inputs) or [STDIN])
@@ -329,8 +327,7 @@ def score_archive(
                     keep=keep,
                     rejected=reject,
                 ):
-                    if len(record.text) > max_chars:
-                        message = f"text is {len(record.text)} characters long; the limit is {max_chars}"
+                    if (message := too_long(record.text, max_chars)) is not None:
                         reject(InputFormatError(message, source=_name(source), row=record.row))
                     else:
                         yield record

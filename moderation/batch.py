@@ -37,7 +37,6 @@ log = logging.getLogger(__name__)
 InputFormat = Literal["auto", "csv", "jsonl", "txt", "parquet"]
 """How to parse an input: ``auto`` means by extension for files, by first character for stdin."""
 
-FORMATS: tuple[str, ...] = ("csv", "jsonl", "txt", "parquet")
 EXTENSIONS: dict[str, str] = {".csv": "csv", ".jsonl": "jsonl", ".txt": "txt", ".parquet": "parquet", ".pq": "parquet"}
 STDIN = "-"
 """The input name that means standard input."""
@@ -89,21 +88,28 @@ def _read_error(name: str, exc: OSError) -> InputFormatError:
     return InputFormatError(f"cannot read: {exc.strerror or exc}", source=name)
 
 
-def detect_format(source: str | os.PathLike[str], input_format: InputFormat = "auto") -> str | None:
-    """The format of `source`: `input_format` if given, else by extension; ``None`` for auto-detected stdin."""
+def detect_format(
+    source: str | os.PathLike[str],
+    input_format: str = "auto",
+    extensions: dict[str, str] = EXTENSIONS,
+    expected: str = ".csv, .jsonl, .txt or .parquet",
+) -> str | None:
+    """The format of `source`: `input_format` if given, else by extension; ``None`` for auto-detected stdin.
+
+    `extensions` maps the suffixes a reader accepts to their formats (`expected` names them in errors).
+    """
+    formats = list(dict.fromkeys(extensions.values()))
     if input_format != "auto":
-        if input_format not in FORMATS:
-            raise InputFormatError(f"unknown input format {input_format!r} (expected one of {', '.join(FORMATS)})")
+        if input_format not in formats:
+            raise InputFormatError(f"unknown input format {input_format!r} (expected one of {', '.join(formats)})")
         return input_format
     if str(source) == STDIN:
         return None
     suffix = Path(source).suffix.lower()
-    if suffix not in EXTENSIONS:
+    if suffix not in extensions:
         shown = f"'{suffix}'" if suffix else "no extension"
-        raise InputFormatError(
-            f"unknown input format ({shown}; expected .csv, .jsonl, .txt or .parquet)", source=_display(source)
-        )
-    return EXTENSIONS[suffix]
+        raise InputFormatError(f"unknown input format ({shown}; expected {expected})", source=_display(source))
+    return extensions[suffix]
 
 
 def check_inputs(

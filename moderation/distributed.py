@@ -41,10 +41,11 @@ from typing import TYPE_CHECKING, Any
 import dask
 import pandas as pd
 
+from . import batch
 from .batch import OutputError
-from .bundle import default_bundle_path, verify_bundle
-from .errors import BundleError, BundleIntegrityError, ConfigurationError, InputFormatError, ModerationError
-from .frames import MAX_TEXT_CHARS, REJECT_COLUMNS, SCORE_COLUMNS, dumps, output_schema, score_frame
+from .bundle import verify_bundle
+from .errors import BundleIntegrityError, ConfigurationError, InputFormatError, ModerationError
+from .frames import MAX_TEXT_CHARS, REJECT_COLUMNS, check_keep, dumps, output_schema, score_frame
 from .moderator import Moderator, parse_flag_on
 
 if TYPE_CHECKING:
@@ -55,9 +56,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-FORMATS: tuple[str, ...] = ("csv", "jsonl", "parquet")
-"""Input formats the Dask engine reads."""
 EXTENSIONS: dict[str, str] = {".csv": "csv", ".jsonl": "jsonl", ".parquet": "parquet", ".pq": "parquet"}
+"""Input formats the Dask engine reads, by suffix (plain text has no columns to partition)."""
 REJECTS_SUFFIX = ".rejects"
 """The rejects folder is the output folder's sibling named ``<output>.rejects``."""
 WORKER_WAIT = 60
@@ -173,17 +173,9 @@ def detect_format(source: str, input_format: str = "auto") -> str:
 
     A folder is read as Parquet (a dataset written by Dask or Spark, say).
     """
-    if input_format != "auto":
-        if input_format not in FORMATS:
-            raise InputFormatError(f"unknown input format {input_format!r} (expected one of {', '.join(FORMATS)})")
-        return input_format
-    if Path(source).is_dir():
+    if input_format == "auto" and Path(source).is_dir():
         return "parquet"
-    suffix = Path(source).suffix.lower()
-    if suffix not in EXTENSIONS:
-        shown = f"'{suffix}'" if suffix else "no extension"
-        raise InputFormatError(f"unknown input format ({shown}; expected .csv, .jsonl, .parquet or .pq)", source=source)
-    return EXTENSIONS[suffix]
+    return str(batch.detect_format(source, input_format, EXTENSIONS, ".csv, .jsonl, .parquet or .pq"))
 
 
 def _error_text(exc: BaseException) -> str:
@@ -410,12 +402,7 @@ def _client(scheduler: str | None, n_workers: int | None) -> Iterator[Client]:
 
 def _bundle_folder(model: str | os.PathLike[str] | None) -> tuple[Path, dict[str, Any]]:
     """The absolute bundle folder and its card, every artifact digest checked (nothing is unpickled here)."""
-    folder = Path(model) if model is not None else default_bundle_path()
-    if not folder.exists():
-        raise BundleError(f"model bundle not found: {folder}")
-    if not folder.is_dir():
-        raise BundleError(f"not a model bundle: {folder} is not a folder")
-    folder = folder.resolve()
+    folder = batch.check_bundle_folder(model).resolve()
     return folder, verify_bundle(folder)
 
 
@@ -458,9 +445,7 @@ def score_with_dask(
     if "-" in inputs:
         raise InputFormatError("the Dask engine cannot read standard input; name files", source="<stdin>")
     keep = tuple(dict.fromkeys(keep))
-    clashes = [c for c in keep if c in ("id", *SCORE_COLUMNS)]
-    if clashes:
-        raise ConfigurationError(f"cannot keep column {clashes[0]!r}: the output has its own column of that name")
+    check_keep(keep)
     if n_workers is not None and n_workers < 1:
         raise ConfigurationError(f"n_workers must be at least 1, not {n_workers}")
     for source in inputs:

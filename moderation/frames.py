@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .datasets import CATEGORIES
+from .errors import ConfigurationError
 from .moderator import Moderator
 
 MAX_TEXT_CHARS = 20_000
@@ -35,6 +36,18 @@ def output_schema(keep: Sequence[str] = ()) -> dict[str, str]:
     return columns | {"reasons": "object"} | dict.fromkeys(CATEGORIES, "float64")
 
 
+def check_keep(keep: Sequence[str], reserved: Sequence[str] = ("id", *SCORE_COLUMNS)) -> None:
+    """Refuse kept columns named like a column the output has of its own."""
+    clashes = [c for c in keep if c in reserved]
+    if clashes:
+        raise ConfigurationError(f"cannot keep column {clashes[0]!r}: the output has its own column of that name")
+
+
+def too_long(text: str, max_chars: int) -> str | None:
+    """Why `text` is too long to score, or ``None``."""
+    return f"text is {len(text)} characters long; the limit is {max_chars}" if len(text) > max_chars else None
+
+
 def _reason(value: Any, max_chars: int) -> str | None:
     """Why a text cannot be scored, or ``None`` when it can."""
     if value is None or (not isinstance(value, str | list | dict) and pd.isna(value)):
@@ -43,8 +56,8 @@ def _reason(value: Any, max_chars: int) -> str | None:
         return f"text is a {type(value).__name__}, not a string"
     if not value.strip():
         return "text is empty"
-    if len(value) > max_chars:
-        return f"text is {len(value)} characters long; the limit is {max_chars}"
+    if (long := too_long(value, max_chars)) is not None:
+        return long
     if "\ufffd" in value:
         return "text holds bytes that are not valid UTF-8"
     return None
@@ -64,11 +77,10 @@ def score_frame(
 
     `first_row` is the 1-based row number of the frame's first row in its input, so rejects and default ids
     (the row number, when no `id_column` is named) refer to the whole input. `keep` names input columns
-    copied to the output unchanged. Raises `KeyError` naming a column the frame lacks.
+    copied to the output unchanged. Raises `KeyError` naming a column the frame lacks, and
+    `ConfigurationError` for a kept column named like an output column.
     """
-    clashes = [c for c in keep if c in ("id", *SCORE_COLUMNS)]
-    if clashes:
-        raise KeyError(f"cannot keep column {clashes[0]!r}: the output has a column of that name")
+    check_keep(keep)
     missing = [c for c in (text_column, id_column, *keep) if c is not None and c not in frame.columns]
     if missing:
         raise KeyError(f"no column {missing[0]!r} (columns: {', '.join(map(str, frame.columns))})")
