@@ -51,12 +51,16 @@ def _sessions(request: Request) -> dict[str, Session]:
 
 
 def _session(request: Request, settings: Any) -> Session | None:
-    """The caller's session; without API keys, a fresh anonymous one is made (and set as a cookie later)."""
+    """The caller's session; without API keys, the app's one anonymous session (its cookie set later), so
+    callers without a cookie do not each add a session."""
     token = request.cookies.get(COOKIE)
     found = _sessions(request).get(token) if token else None
     if found is None and not settings.keys():
-        found = Session(who="moderator", csrf=secrets.token_urlsafe(24))
-        request.state.new_session = _new_token(request, found)
+        state = request.app.state
+        if getattr(state, "anonymous_session", None) is None:
+            state.anonymous_session = _new_token(request, Session(who="moderator", csrf=secrets.token_urlsafe(24)))
+        request.state.new_session = state.anonymous_session
+        found = _sessions(request)[state.anonymous_session]
     return found
 
 
