@@ -6,6 +6,7 @@ lifespan), so each app has its own and nothing is loaded at import time.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -46,19 +47,27 @@ def _too_long(field: str, length: int, limit: int) -> FieldError:
     return FieldError(field=field, message=f"is {length} characters long; the limit is {limit}", limit=limit)
 
 
-def checked_score_request(body: ScoreRequest, settings: SettingsDep) -> ScoreRequest:
-    """The `/v1/score` body, refused with 413 if it has too many comments or an over-long text."""
-    if len(body.comments) > settings.max_batch:
+def check_batch(
+    texts: Sequence[str], settings: Settings, field: str, noun: str, text_field: Callable[[int], str]
+) -> None:
+    """Refuse with 413 a batch of more than `max_batch` texts (naming `field`), or texts over `max_text_chars`
+    (each named by `text_field` of its index)."""
+    if len(texts) > settings.max_batch:
         limit = settings.max_batch
-        message = f"has {len(body.comments)} comments; the limit is {limit} per request"
-        raise LimitExceededError([FieldError(field="comments", message=message, limit=limit)])
+        message = f"has {len(texts)} {noun}; the limit is {limit} per request"
+        raise LimitExceededError([FieldError(field=field, message=message, limit=limit)])
     too_long = [
-        _too_long(f"comments.{i}.text", len(c.text), settings.max_text_chars)
-        for i, c in enumerate(body.comments)
-        if len(c.text) > settings.max_text_chars
+        _too_long(text_field(i), len(t), settings.max_text_chars)
+        for i, t in enumerate(texts)
+        if len(t) > settings.max_text_chars
     ]
     if too_long:
         raise LimitExceededError(too_long)
+
+
+def checked_score_request(body: ScoreRequest, settings: SettingsDep) -> ScoreRequest:
+    """The `/v1/score` body, refused with 413 if it has too many comments or an over-long text."""
+    check_batch([c.text for c in body.comments], settings, "comments", "comments", lambda i: f"comments.{i}.text")
     return body
 
 

@@ -60,14 +60,6 @@ class ServiceError(Exception):
         super().__init__(message)
 
 
-class UnprocessableError(Exception):
-    """A well-formed request whose values the route cannot use (HTTP 422), naming the fields."""
-
-    def __init__(self, fields: Sequence[FieldError]) -> None:
-        self.fields = list(fields)
-        super().__init__("; ".join(f"{f.field}: {f.message}" for f in self.fields))
-
-
 class GoogleApiError(Exception):
     """An error the Perspective-compatible route reports exactly as Perspective does."""
 
@@ -157,11 +149,6 @@ async def _on_limit_exceeded(request: Request, exc: LimitExceededError) -> JSONR
     return error_response(TOO_LARGE, f"request too large: {exc}", exc.fields, request.url.path)
 
 
-async def _on_unprocessable(request: Request, exc: UnprocessableError) -> JSONResponse:
-    log.info("%s %s -> 422: %s", request.method, request.url.path, exc)
-    return error_response(UNPROCESSABLE, f"invalid request: {exc}", exc.fields, request.url.path)
-
-
 async def _on_input_format_error(request: Request, exc: InputFormatError) -> JSONResponse:
     """Input the library refuses to score: 422, naming the field when the library knows it."""
     log.info("%s %s -> 422: %s", request.method, request.url.path, exc)
@@ -220,7 +207,6 @@ def install_error_handlers(app: FastAPI) -> None:
     """Register every handler above on `app`."""
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(LimitExceededError, _on_limit_exceeded)
-    app.add_exception_handler(UnprocessableError, _on_unprocessable)
     app.add_exception_handler(InputFormatError, _on_input_format_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(GoogleApiError, _on_google_error)

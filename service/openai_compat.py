@@ -19,9 +19,8 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from moderation.moderator import Score
 
 from .auth import ApiKey
-from .deps import MetricsDep, ModeratorDep, SettingsDep
-from .errors import LimitExceededError, UnprocessableError
-from .schemas import ErrorResponse, FieldError
+from .deps import MetricsDep, ModeratorDep, SettingsDep, check_batch
+from .schemas import ErrorResponse
 
 router = APIRouter(tags=["OpenAI-compatible"])
 
@@ -124,22 +123,6 @@ def result_of(score: Score) -> ModerationResult:
     )
 
 
-def _check(texts: list[str], settings: SettingsDep) -> None:
-    if not texts:
-        raise UnprocessableError([FieldError(field="input", message="must hold at least one text")])
-    if len(texts) > settings.max_batch:
-        message = f"has {len(texts)} texts; the limit is {settings.max_batch} per request"
-        raise LimitExceededError([FieldError(field="input", message=message, limit=settings.max_batch)])
-    limit = settings.max_text_chars
-    long_ones = [
-        FieldError(field=f"input.{i}", message=f"is {len(t)} characters long; the limit is {limit}", limit=limit)
-        for i, t in enumerate(texts)
-        if len(t) > limit
-    ]
-    if long_ones:
-        raise LimitExceededError(long_ones)
-
-
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorResponse, "description": what}
     for code, what in {
@@ -167,7 +150,7 @@ def moderations(
 ) -> ModerationResponse:
     """Score each input as OpenAI's moderation endpoint would answer it, in OpenAI's category names."""
     texts = _texts(body)
-    _check(texts, settings)
+    check_batch(texts, settings, "input", "texts", lambda i: f"input.{i}")
     scores = moderator.score(texts)
     metrics.observe_scores(scores)
     request.state.log_count = len(texts)
