@@ -44,8 +44,15 @@ class TextViews(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X: Iterable[str]) -> pd.DataFrame:
-        texts = [mask_mentions(normalize(str(x))) for x in X]
-        return pd.DataFrame({"text": texts, "masked": [mask_identity(t) for t in texts]})
+        texts, masked = text_views(X)
+        return pd.DataFrame({"text": texts, "masked": masked})
+
+
+def text_views(X: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The two views :class:`TextViews` makes, as lists: normalised texts without mentioned words, and
+    those texts without identity terms as well."""
+    texts = [mask_mentions(normalize(str(x))) for x in X]
+    return texts, [mask_identity(t) for t in texts]
 
 
 def _platt(decision: np.ndarray, y: np.ndarray, weight: np.ndarray, prevalence: float | None) -> tuple[float, float]:
@@ -170,16 +177,26 @@ class MaskedLogisticHeads(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X: sparse.spmatrix) -> np.ndarray:
         """Uncalibrated decision values, ``(n_samples, n_labels)``."""
+        return np.asarray(X @ self.coef_by_feature(), dtype=np.float64) + self.intercept_
+
+    def coef_by_feature(self) -> np.ndarray:
+        """The weights laid out feature-major, ``(n_features, n_labels)``, made once.
+
+        The sparse product needs them C-contiguous and would otherwise copy all of them (megabytes) on
+        every call, which dominates scoring one comment.
+        """
         check_is_fitted(self, "coef_")
-        # The weights laid out feature-major, made once: the sparse product needs them C-contiguous and
-        # would otherwise copy all of them (megabytes) on every call, which dominates scoring one comment.
         weights = self.__dict__.get("_coef_by_feature")
         if weights is None:
             weights = self._coef_by_feature = np.ascontiguousarray(self.coef_.T)
-        return np.asarray(X @ weights, dtype=np.float64) + self.intercept_
+        return weights
+
+    def calibrate(self, decision: np.ndarray) -> np.ndarray:
+        """Probabilities from decision values ``(n_samples, n_labels)``."""
+        return _expit(decision * self.calibration_[:, 0] + self.calibration_[:, 1])
 
     def predict_proba(self, X: sparse.spmatrix) -> np.ndarray:
-        return _expit(self.decision_function(X) * self.calibration_[:, 0] + self.calibration_[:, 1])
+        return self.calibrate(self.decision_function(X))
 
     def predict(self, X: sparse.spmatrix) -> np.ndarray:
         return (self.predict_proba(X) >= 0.5).astype(int)

@@ -641,7 +641,12 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="TCP port.")] = 8000,
     model: ModelOption = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Worker processes.")] = 1,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers", min=1, envvar="MODERATION_WORKERS", help="Worker processes (one per core for throughput)."
+        ),
+    ] = 1,
     flag_on: FlagOnOption = None,
 ) -> None:
     """Serve the HTTP API with uvicorn: native, OpenAI- and Perspective-compatible routes, metrics.

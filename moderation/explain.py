@@ -15,8 +15,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.pipeline import Pipeline
 
+from .compiled import AbuseModel
 from .datasets import CATEGORIES, LABELS
 from .normalize import normalize_with_offsets
 
@@ -66,14 +66,13 @@ def word_spans(text: str) -> list[tuple[int, int]]:
     return spans[:MAX_WORDS]
 
 
-def word_weights(pipeline: Pipeline, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+def word_weights(model: AbuseModel, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
     """Each word's weight for every label, ``(n_words, len(LABELS))``: the fall in decision value without it."""
     spans = word_spans(text)
     if not spans:
         return spans, np.zeros((0, len(LABELS)))
     variants = [text] + [text[:start] + " " + text[end:] for start, end in spans]
-    features = pipeline[:-1].transform(variants)
-    decision = pipeline[-1].decision_function(features)
+    decision = model.decision_function(variants)
     return spans, decision[0] - decision[1:]
 
 
@@ -112,9 +111,9 @@ def merge_spans(
     return out
 
 
-def explain(pipeline: Pipeline, text: str, cutoff: float) -> list[Span]:
+def explain(model: AbuseModel, text: str, cutoff: float) -> list[Span]:
     """The spans of `text` a moderator should see highlighted."""
-    spans, weights = word_weights(pipeline, text)
+    spans, weights = word_weights(model, text)
     return merge_spans(text, spans, weights, cutoff)
 
 
@@ -137,10 +136,10 @@ def offsets_of(spans: Sequence[Span]) -> set[int]:
 
 
 def choose_cutoff(
-    pipeline: Pipeline, texts: Sequence[str], gold: Sequence[set[int]], grid: Sequence[float] | None = None
+    model: AbuseModel, texts: Sequence[str], gold: Sequence[set[int]], grid: Sequence[float] | None = None
 ) -> tuple[float, float]:
     """The cutoff with the best mean Toxic Spans F1 on `texts` with gold offsets `gold`, and that F1."""
-    attributions = [word_weights(pipeline, text) for text in texts]
+    attributions = [word_weights(model, text) for text in texts]
     best = (0.0, -1.0)
     for cutoff in grid if grid is not None else np.round(np.arange(0.1, 3.01, 0.1), 2):
         f1 = float(

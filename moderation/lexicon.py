@@ -346,18 +346,22 @@ class AttackFeatures(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "innocent_")
         return find_attacks(text, self.innocent_, self.near_slurs_)
 
-    def transform(self, X: Iterable[str]) -> sparse.csr_matrix:
+    def counts(self, X: Iterable[str]) -> np.ndarray:
+        """The log-scaled feature counts `transform` returns, as a dense ``(n_texts, len(FEATURES))`` array."""
         check_is_fitted(self, "innocent_")
-        texts = list(X)
+        texts = [str(x) for x in X]
         counts = np.zeros((len(texts), len(FEATURES)), dtype=np.float32)
         column = {kind: j for j, kind in enumerate(FEATURES)}
         for i, text in enumerate(texts):
-            for match in find_attacks(str(text), self.innocent_, self.near_slurs_):
+            for match in find_attacks(text, self.innocent_, self.near_slurs_):
                 counts[i, column[match.kind]] += 1
             counts[i, column["no_person"]] = not (
-                _PERSON.search(str(text)) or identity_spans(str(text)) or counts[i, column["slur"]]
+                _PERSON.search(text) or identity_spans(text) or counts[i, column["slur"]]
             )
-        return sparse.csr_matrix(np.log1p(counts))
+        return np.log1p(counts)
+
+    def transform(self, X: Iterable[str]) -> sparse.csr_matrix:
+        return sparse.csr_matrix(self.counts(X))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         return np.array(FEATURES, dtype=object)

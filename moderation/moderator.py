@@ -16,6 +16,7 @@ import numpy as np
 from sklearn import config_context
 
 from .bundle import Bundle, load_bundle
+from .compiled import AbuseModel, compile_abuse_model
 from .datasets import CATEGORIES, LABELS
 from .errors import BundleError, ConfigurationError
 from .explain import DEFAULT_SPAN_CUTOFF, Span, explain
@@ -110,6 +111,7 @@ class Moderator:
                 raise BundleError(f"bundle {bundle.path} has no {name} model")
         self.bundle = bundle
         self.abuse_model = bundle.models["abuse"]
+        self.scorer: AbuseModel = compile_abuse_model(self.abuse_model)
         self.segmenter: PageSegmenter = bundle.models["segmenter"]
         thresholds = bundle.card.get("thresholds", {})
         missing = [label for label in LABELS if label not in thresholds]
@@ -148,10 +150,10 @@ class Moderator:
         """Raw probabilities ``(n, len(LABELS))`` in :data:`LABELS` order."""
         if len(texts) == 0:
             return np.zeros((0, len(LABELS)))
-        # The fitted pipeline's own inputs are known good: skipping scikit-learn's per-call checks takes a
-        # tenth off scoring one comment (the service's common case). Thread-local, so nothing leaks out.
+        # A pipeline that is not compiled still skips scikit-learn's per-call checks: its own inputs are
+        # known good. Thread-local, so nothing leaks out.
         with config_context(skip_parameter_validation=True, assume_finite=True):
-            return self.abuse_model.predict_proba(list(texts))
+            return self.scorer.predict_proba(list(texts))
 
     def decide(self, proba: np.ndarray) -> list[Score]:
         """Turn probability rows into verdicts with the card's thresholds."""
@@ -172,7 +174,7 @@ class Moderator:
 
     def explain(self, text: str) -> list[Span]:
         """The spans of `text` a moderator should see highlighted, with offsets into `text`."""
-        return explain(self.abuse_model, text, self.span_cutoff)
+        return explain(self.scorer, text, self.span_cutoff)
 
     def score(self, texts: Sequence[str], explain: bool = False) -> list[Score]:
         """Score comments for abuse, one :class:`Score` per text, in order; with `explain`, add their spans."""

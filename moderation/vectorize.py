@@ -65,12 +65,8 @@ class WordwiseCharTfidf(TfidfVectorizer):
             shape=(len(words), len(vocabulary)),
         )
 
-    def transform(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
-        if isinstance(raw_documents, str):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
-        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
-        if self.analyzer != "char_wb" or self.input != "content" or self.binary:
-            return super().transform(raw_documents)
+    def counts(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
+        """The n-gram count matrix `transform` weighs, with sorted indices, for the ``char_wb`` analyzer."""
         preprocess = self.build_preprocessor()
         ids: dict[str, int] = {}
         occurrences: list[int] = []
@@ -85,4 +81,17 @@ class WordwiseCharTfidf(TfidfVectorizer):
         )
         counts = (per_text @ self._word_rows(list(ids))).astype(self.dtype)
         counts.sort_indices()
-        return self._tfidf.transform(counts, copy=False)
+        return counts
+
+    def transform(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
+        if not self.wordwise:
+            return super().transform(raw_documents)
+        return self._tfidf.transform(self.counts(raw_documents), copy=False)
+
+    @property
+    def wordwise(self) -> bool:
+        """Whether :meth:`counts` applies: character n-grams within words, counted, from strings."""
+        return self.analyzer == "char_wb" and self.input == "content" and not self.binary

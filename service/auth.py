@@ -31,14 +31,14 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def require_api_key(request: Request, settings: SettingsDep) -> None:
+async def require_api_key(request: Request, settings: SettingsDep) -> None:
     """Refuse the request with 401 unless it carries a configured key as a bearer token."""
     keys = settings.keys()
     if keys and not _matches(_bearer(request), keys):
         raise AuthError("missing or invalid API key: send 'Authorization: Bearer KEY'")
 
 
-def require_perspective_key(
+async def require_perspective_key(
     request: Request,
     settings: SettingsDep,
     key: Annotated[

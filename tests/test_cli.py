@@ -432,8 +432,9 @@ def test_serve_runs_uvicorn_with_the_verified_bundle(
     assert env == str(tiny_bundle.resolve())
 
 
+@pytest.mark.parametrize("how", ["option", "environment"])
 def test_serve_with_workers_disables_nagle_on_the_shared_socket(
-    workdir: Path, tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch
+    workdir: Path, tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     from uvicorn import supervisors
 
@@ -452,7 +453,12 @@ def test_serve_with_workers_disables_nagle_on_the_shared_socket(
 
     monkeypatch.setattr(supervisors, "Multiprocess", FakeSupervisor)
     monkeypatch.setenv("MODERATION_MODEL", "elsewhere")  # serve sets it for its workers; restored after the test
-    result = invoke(["serve", "--model", str(tiny_bundle), "--port", "0", "--workers", "2"])
+    args = ["serve", "--model", str(tiny_bundle), "--port", "0"]
+    if how == "option":
+        args += ["--workers", "2"]
+    else:
+        monkeypatch.setenv("MODERATION_WORKERS", "2")
+    result = invoke(args)
     assert result.exit_code == 0, result.stderr
     [(config, [nodelay])] = started
     assert (config.app, config.factory, config.workers, config.access_log) == ("service.app:create_app", True, 2, False)
