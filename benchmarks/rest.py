@@ -1,6 +1,6 @@
 """Latency and throughput of the REST service under bounded load, against its own /healthz in the same run.
 
-    .venv/bin/python benchmarks/rest.py [--model DIR] [--workers 1] [--healthz 300] [--single 1000] [--warmup 50]
+    .venv/bin/python benchmarks/rest.py [--model DIR] [--workers CORES] [--healthz 300] [--single 1000] [--warmup 50]
         [--clients 8] [--concurrent 3000] [--batch 100] [--batch-size 100] [--quick]
 
 Starts the real server (``python -m moderation.cli serve``) as a child process on a free port of 127.0.0.1,
@@ -372,7 +372,9 @@ def _terminate(signum: int, frame: FrameType | None) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=None, help="bundle folder (default: $MODERATION_MODEL or models/default)")
-    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server worker processes (default: one per core)"
+    )
     parser.add_argument("--healthz", type=int, default=300, help="GET /healthz requests (baseline)")
     parser.add_argument("--single", type=int, default=1000, help="one-comment requests, sequential")
     parser.add_argument(

@@ -15,12 +15,15 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field, create_model
+from starlette.concurrency import run_in_threadpool
 
-from moderation.moderator import Score
+from moderation.moderator import Moderator, Score
 
 from .auth import ApiKey
 from .deps import MetricsDep, ModeratorDep, SettingsDep, check_batch
+from .metrics import Metrics
 from .schemas import ErrorResponse
+from .settings import Settings
 
 router = APIRouter(tags=["OpenAI-compatible"])
 
@@ -141,7 +144,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     dependencies=[ApiKey],
     summary="Moderate texts (OpenAI-compatible)",
 )
-def moderations(
+async def moderations(
     body: ModerationRequest,
     request: Request,
     moderator: ModeratorDep,
@@ -149,6 +152,16 @@ def moderations(
     metrics: MetricsDep,
 ) -> ModerationResponse:
     """Score each input as OpenAI's moderation endpoint would answer it, in OpenAI's category names."""
+    return await run_in_threadpool(_moderations, body, request, moderator, settings, metrics)
+
+
+def _moderations(
+    body: ModerationRequest,
+    request: Request,
+    moderator: Moderator,
+    settings: Settings,
+    metrics: Metrics,
+) -> ModerationResponse:
     texts = _texts(body)
     check_batch(texts, settings, "input", "texts", lambda i: f"input.{i}")
     scores = moderator.score(texts)

@@ -14,12 +14,16 @@ from typing import Literal
 
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from moderation.html_blocks import html_page
+from moderation.moderator import Moderator
 
 from .auth import PerspectiveKey
 from .deps import MetricsDep, ModeratorDep, SettingsDep
 from .errors import GoogleApiError
+from .metrics import Metrics
+from .settings import Settings
 
 router = APIRouter(tags=["Perspective-compatible"])
 
@@ -166,7 +170,7 @@ def _english(languages: list[str] | None) -> bool:
     dependencies=[PerspectiveKey],
     summary="Analyse a comment (Perspective-compatible)",
 )
-def analyze(
+async def analyze(
     body: AnalyzeRequest,
     request: Request,
     moderator: ModeratorDep,
@@ -174,6 +178,16 @@ def analyze(
     metrics: MetricsDep,
 ) -> AnalyzeResponse:
     """Score the requested attributes of one comment, as Perspective's `comments:analyze` does."""
+    return await run_in_threadpool(_analyze, body, request, moderator, settings, metrics)
+
+
+def _analyze(
+    body: AnalyzeRequest,
+    request: Request,
+    moderator: Moderator,
+    settings: Settings,
+    metrics: Metrics,
+) -> AnalyzeResponse:
     text = html_page(body.comment.text).replace("\n", " ") if body.comment.type == "HTML" else body.comment.text
     if not text.strip():
         raise GoogleApiError(400, "Comment must be non-empty.")
