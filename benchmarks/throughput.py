@@ -4,9 +4,10 @@
 
 Comments are the held-out validation texts of the shared data (cycled to --n), or, without the data
 folder, sentences the script assembles. Prints the median comments/s over the repeats for the
-shipped model (`Moderator.score`, in chunks of 1,000 as batch scoring does) and, when the
-`alt-profanity-check` package is installed (`pip install -e ".[bench]"`), for it on the same comments,
-with the ratio of the two.
+shipped model (`Moderator.score`, in chunks of 1,000 as batch scoring does), the time each stage of the
+compiled model takes alone (median over the repeats, all comments in one call) and, when the
+`alt-profanity-check` package is installed (`pip install -e ".[bench]"`), the median comments/s of that
+package on the same comments, with the ratio of the two.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 
+from moderation.abuse import text_views
+from moderation.compiled import CompiledAbuseModel
 from moderation.datasets import load_abuse_data
 from moderation.errors import DataNotFoundError
 from moderation.moderator import Moderator
@@ -63,6 +66,30 @@ def median_rate(fn: Callable[[Sequence[str]], object], texts: list[str], repeats
     return statistics.median(rates)
 
 
+def stages(moderator: Moderator, texts: list[str], repeats: int) -> None:
+    """Where the time goes: each stage of the compiled model alone, in microseconds per comment."""
+    scorer = moderator.scorer
+    if not isinstance(scorer, CompiledAbuseModel):
+        log.info("stages: the bundle's abuse model is not compiled; no breakdown")
+        return
+    views, masked = text_views(texts)
+    proba = scorer.predict_proba(texts)
+    parts: dict[str, Callable[[], object]] = {
+        "text views (normalise, mask mentions and identity terms)": lambda: text_views(texts),
+        "word n-grams (count, weigh, score)": lambda: scorer.words.decision(scorer.word_counts(masked)),
+        "character n-grams (count, weigh, score)": lambda: scorer.chars.decision(scorer.char_counts(masked)),
+        "attack features": lambda: scorer.attack.counts(views),
+        "verdicts (thresholds, reasons)": lambda: moderator.decide(proba),
+    }
+    for name, run in parts.items():
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run()
+            times.append(time.perf_counter() - start)
+        log.info("  %-58s %6.1f us/comment", name, statistics.median(times) / len(texts) * 1e6)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=10_000)
@@ -82,6 +109,7 @@ def main() -> None:
         args.repeats,
         len(texts),
     )
+    stages(moderator, texts, args.repeats)
     try:
         from profanity_check import predict_prob
     except ImportError:

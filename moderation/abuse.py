@@ -19,7 +19,6 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin, clone
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
@@ -28,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted
 from .evaluate import at_prevalence
 from .lexicon import AttackFeatures, mask_identity, mask_mentions
 from .normalize import normalize
-from .vectorize import WordwiseCharTfidf
+from .vectorize import CompactTfidfVectorizer, WordwiseCharTfidf
 
 
 def _expit(z: np.ndarray) -> np.ndarray:
@@ -210,7 +209,7 @@ def build_abuse_pipeline(
 ) -> Pipeline:
     """The untrained abuse pipeline: text views, then word 1-2-grams and char 2-5-grams of the identity-masked
     view with attack features of the full view, then the calibrated heads."""
-    words = TfidfVectorizer(
+    words = CompactTfidfVectorizer(
         lowercase=False,
         ngram_range=(1, 2),
         min_df=2,

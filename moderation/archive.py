@@ -21,6 +21,7 @@ they go to the rejects file (``OUT.rejects.jsonl`` by default) with their source
 from __future__ import annotations
 
 import contextlib
+import gc
 import glob
 import json
 import logging
@@ -395,6 +396,11 @@ def _score_chunks(
     pool: ProcessPoolExecutor | None = None
     if jobs > 1:
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        if method == "fork":
+            # Forked workers share the parent's model pages until something writes to them; the cyclic
+            # garbage collector would, by marking every object it tracks. Frozen objects it never visits.
+            gc.collect()
+            gc.freeze()
         pool = ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=multiprocessing.get_context(method),
@@ -425,6 +431,7 @@ def _score_chunks(
             for _, _, future in pending:
                 future.cancel()
             pool.shutdown(wait=True, cancel_futures=True)
+            gc.unfreeze()
         _worker_moderator = None
     return n_rows, n_chunks
 

@@ -26,7 +26,7 @@ from sklearn.pipeline import Pipeline
 
 from .abuse import MaskedLogisticHeads, TextViews, text_views
 from .lexicon import AttackFeatures
-from .vectorize import WordwiseCharTfidf
+from .vectorize import CompactTfidfVectorizer, WordwiseCharTfidf
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +95,7 @@ class _WordCounts:
 def _plain_words(vectorizer: object) -> bool:
     """Whether `vectorizer` is a word 1-2-gram TF-IDF that :class:`_WordCounts` reproduces exactly."""
     return (
-        type(vectorizer) is TfidfVectorizer
+        type(vectorizer) in (TfidfVectorizer, CompactTfidfVectorizer)
         and vectorizer.analyzer == "word"
         and vectorizer.input == "content"
         and vectorizer.ngram_range == (1, 2)

@@ -235,7 +235,7 @@ def _is_innocent(word: str, innocent: frozenset[str]) -> bool:
     return any(word.endswith(end) and word[: -len(end)] in innocent for end in ("s", "es", "ed", "d", "ing", "er"))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65_536)
 def _word_evidence(word: str, innocent: frozenset[str], near: frozenset[str]) -> tuple[str, ...]:
     """The attack-feature kinds one token is evidence of on its own: a slur or near-slur, or a blend.
 

@@ -15,13 +15,13 @@ from collections.abc import Sequence
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .normalize import TextNormalizer, normalize
+from .vectorize import CompactTfidfVectorizer
 
 SEGMENT_LABELS: tuple[str, ...] = ("article", "comment", "boilerplate")
 """Block labels, in the column order of every probability array."""
@@ -214,7 +214,7 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         self.stage_two = stage_two
 
     def _text_model(self) -> Pipeline:
-        vectorizer = TfidfVectorizer(
+        vectorizer = CompactTfidfVectorizer(
             lowercase=False,
             ngram_range=(1, 2),
             min_df=2,

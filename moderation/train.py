@@ -339,6 +339,14 @@ def train_bundle(
     return final
 
 
+def _shown_path(path: Path) -> str:
+    """`path` as a card records it: relative to the project for bundles inside it (``models/default``), so a
+    shipped card names no folder of the machine that trained it; absolute otherwise."""
+    resolved = path.resolve()
+    project = MODELS_DIR.parent
+    return str(resolved.relative_to(project)) if resolved.is_relative_to(project) else str(resolved)
+
+
 def _lineage(
     root: Path,
     chosen: Sequence[str],
@@ -362,7 +370,7 @@ def _lineage(
     ]
     feedback_rows = frame[frame["dataset"] == FEEDBACK_DATASET]
     return {
-        "parent": {"path": str(parent_path), "version": parent_version},
+        "parent": {"path": _shown_path(parent_path), "version": parent_version},
         "data_files": files,
         "feedback_files": [
             {"file": str(f), "sha256": sha256_file(Path(f)), "bytes": Path(f).stat().st_size} for f in feedback

@@ -17,16 +17,52 @@ from scipy import sparse
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+_ROW = np.dtype([("index", "<i4"), ("count", "<f4")])
+"""One n-gram of a remembered word: its column and its count, packed (8 bytes)."""
 
-class WordwiseCharTfidf(TfidfVectorizer):
+_SEPARATOR = "\n"
+"""Between the terms of a packed vocabulary; no term of a fitted vocabulary holds it (checked when packing)."""
+
+
+class CompactTfidfVectorizer(TfidfVectorizer):
+    """A `TfidfVectorizer` whose fitted vocabulary pickles as one string of its terms in column order.
+
+    A vocabulary of some 300,000 terms pickled as a dict of NumPy integers takes a second and over 130 MB
+    of memory to load (the unpickler builds and drops an object per value); packed, a tenth of a second
+    and 50 MB, after which it is the same dict, with plain integers. Fitting and transforming are
+    scikit-learn's own.
+    """
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())
+        vocabulary = state.get("vocabulary_")
+        if isinstance(vocabulary, dict) and vocabulary:
+            terms = sorted(vocabulary, key=vocabulary.__getitem__)
+            ordered = all(int(vocabulary[term]) == j for j, term in enumerate(terms))
+            if ordered and not any(_SEPARATOR in term for term in terms):
+                del state["vocabulary_"]
+                state["_packed_vocabulary"] = _SEPARATOR.join(terms)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        state = dict(state)
+        packed = state.pop("_packed_vocabulary", None)
+        if packed is not None:
+            terms = packed.split(_SEPARATOR)
+            state["vocabulary_"] = dict(zip(terms, range(len(terms)), strict=True))
+        super().__setstate__(state)
+
+
+class WordwiseCharTfidf(CompactTfidfVectorizer):
     """A `TfidfVectorizer` whose `transform`, for ``analyzer="char_wb"``, sums remembered per-word counts.
 
     Fitting is scikit-learn's own. The per-word memory holds at most :attr:`max_cached_words` words (it
-    starts afresh when full), is never pickled, and is safe to share between threads: a word missing
-    from it is simply worked out again. Any other analyzer falls back to the parent's `transform`.
+    starts afresh when full), each as one packed bytes object (about 200 bytes a word with its key), is
+    never pickled, and is safe to share between threads: a word missing from it is simply worked out
+    again. Any other analyzer falls back to the parent's `transform`.
     """
 
-    max_cached_words: ClassVar[int] = 200_000
+    max_cached_words: ClassVar[int] = 100_000
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
@@ -35,12 +71,12 @@ class WordwiseCharTfidf(TfidfVectorizer):
 
     def _word_rows(self, words: list[str]) -> sparse.csr_matrix:
         """The n-gram counts of each word, ``(len(words), n_features)``."""
-        cache: dict[str, tuple[np.ndarray, np.ndarray]] = self.__dict__.setdefault("_word_counts", {})
+        cache: dict[str, bytes] = self.__dict__.setdefault("_word_counts", {})
         if len(cache) + len(words) > self.max_cached_words:
             cache.clear()
         room = self.max_cached_words - len(cache)
         vocabulary = self.vocabulary_
-        indices, counts, indptr = [], [], [0]
+        rows = []
         for word in words:
             row = cache.get(word)
             if row is None:
@@ -49,21 +85,18 @@ class WordwiseCharTfidf(TfidfVectorizer):
                     j = vocabulary.get(gram)
                     if j is not None:
                         found[j] = found.get(j, 0) + 1
-                row = (np.fromiter(found.keys(), np.int32, len(found)), np.fromiter(found.values(), np.float32))
+                packed = np.empty(len(found), _ROW)
+                packed["index"] = list(found)
+                packed["count"] = list(found.values())
+                row = packed.tobytes()
                 if room > 0:
                     cache[word] = row
                     room -= 1
-            indices.append(row[0])
-            counts.append(row[1])
-            indptr.append(indptr[-1] + len(row[0]))
-        return sparse.csr_matrix(
-            (
-                np.concatenate(counts) if counts else np.zeros(0, np.float32),
-                np.concatenate(indices) if indices else np.zeros(0, np.int32),
-                np.asarray(indptr),
-            ),
-            shape=(len(words), len(vocabulary)),
-        )
+            rows.append(row)
+        packed = np.frombuffer(b"".join(rows), _ROW)
+        indptr = np.zeros(len(rows) + 1, np.int64)
+        np.cumsum([len(row) // _ROW.itemsize for row in rows], out=indptr[1:])
+        return sparse.csr_matrix((packed["count"], packed["index"], indptr), shape=(len(words), len(vocabulary)))
 
     def counts(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
         """The n-gram count matrix `transform` weighs, with sorted indices, for the ``char_wb`` analyzer."""

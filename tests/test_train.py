@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from fake_data import write_fake_data
 
-from moderation.bundle import read_card
+from moderation.bundle import MODELS_DIR, read_card
 from moderation.datasets import DATASETS, LABELS, Page
 from moderation.errors import TrainingDataError
 from moderation.evaluate import crop, threshold_at_precision
 from moderation.moderator import Moderator
-from moderation.train import choose_thresholds, page_variants, train_bundle
+from moderation.train import _shown_path, choose_thresholds, page_variants, train_bundle
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +86,9 @@ def test_datasets_missing_a_label_are_a_clear_error(fake_root: Path, tmp_path: P
     with pytest.raises(TrainingDataError, match="no positive training rows for"):
         train_bundle(data=fake_root, out=tmp_path / "x", datasets=["davidson"])
     assert not (tmp_path / "x").exists()
+
+
+def test_cards_name_project_bundles_relative_to_the_project(tmp_path: Path) -> None:
+    # A shipped card must not carry the folder of the machine that trained it.
+    assert _shown_path(MODELS_DIR / "default") == "models/default"
+    assert _shown_path(tmp_path / "bundle") == str((tmp_path / "bundle").resolve())

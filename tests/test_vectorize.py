@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from moderation.vectorize import WordwiseCharTfidf
+from moderation.vectorize import CompactTfidfVectorizer, WordwiseCharTfidf
 
 CORPUS = [
     "the council voted on the budget",
@@ -67,3 +67,26 @@ def test_a_single_string_is_refused() -> None:
     _, wordwise = _pair()
     with pytest.raises(ValueError, match="Iterable over raw text documents"):
         wordwise.transform("one comment")
+
+
+@pytest.mark.parametrize("settings", [SETTINGS, {"ngram_range": (1, 2), "token_pattern": r"(?u)\b\w+\b"}])
+def test_a_packed_vocabulary_loads_as_the_same_vocabulary(settings: dict[str, object]) -> None:
+    fitted = CompactTfidfVectorizer(**settings).fit(CORPUS)
+    state = fitted.__getstate__()
+    assert "vocabulary_" not in state and isinstance(state["_packed_vocabulary"], str)
+    restored = pickle.loads(pickle.dumps(fitted))
+    assert restored.vocabulary_ == fitted.vocabulary_
+    assert all(type(j) is int for j in restored.vocabulary_.values())
+    np.testing.assert_array_equal(restored.transform(CORPUS).toarray(), fitted.transform(CORPUS).toarray())
+    # The packing is deterministic: the same fit gives the same bytes (bundle digests depend on it).
+    assert pickle.dumps(restored) == pickle.dumps(CompactTfidfVectorizer(**settings).fit(CORPUS))
+
+
+def test_a_vocabulary_that_cannot_be_packed_pickles_as_it_is() -> None:
+    # A term holding the separator (possible with a custom token pattern) keeps the plain dict.
+    fitted = CompactTfidfVectorizer(token_pattern=r"[^ ]+").fit(["a\nb c", "c d"])
+    assert "a\nb" in fitted.vocabulary_
+    assert "vocabulary_" in fitted.__getstate__()
+    assert pickle.loads(pickle.dumps(fitted)).vocabulary_ == fitted.vocabulary_
+    unfitted = CompactTfidfVectorizer()
+    assert pickle.loads(pickle.dumps(unfitted)).get_params() == unfitted.get_params()
