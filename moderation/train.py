@@ -134,17 +134,20 @@ def choose_flag_thresholds(
 
 def page_variants(
     pages: Sequence[Page], comments: Sequence[str], seed: int = 0
-) -> tuple[list[list[str]], list[list[str]]]:
-    """Training pages for the segmenter, in three forms each.
+) -> tuple[list[list[str]], list[list[str]], list[bool]]:
+    """Training pages for the segmenter, in three forms each, and whether each form is a real page.
 
     1. the page cropped to its article-to-comments span, as the product receives scraped pages;
     2. the same with its boilerplate removed ("one paragraph a line" input without page chrome);
     3. its article blocks followed by a few reader comments drawn from `comments`, one paragraph a
-       line, with no commenter names or dates: pages as a comment system exports them.
+       line, with no commenter names or dates: pages as a comment system exports them. These are made
+       up (every one has comments), so they are not real pages: the segmenter's grammar is fitted
+       without them (see :class:`moderation.segment.PageSegmenter`).
     """
     rng = random.Random(seed)
     texts_out: list[list[str]] = []
     labels_out: list[list[str]] = []
+    real: list[bool] = []
     for page in pages:
         texts, labels = crop(page)
         if not texts:
@@ -154,6 +157,7 @@ def page_variants(
         kept = [(t, lab) for t, lab in zip(texts, labels, strict=True) if lab != "boilerplate"]
         texts_out.append([t for t, _ in kept])
         labels_out.append([lab for _, lab in kept])
+        real += [True, True]
         article = [t for t, lab in kept if lab == "article"]
         if comments:
             drawn = rng.sample(list(comments), min(len(comments), rng.randint(1, 12)))
@@ -161,7 +165,8 @@ def page_variants(
             extra = [p for p in extra if p]
             texts_out.append(article + extra)
             labels_out.append(["article"] * len(article) + ["comment"] * len(extra))
-    return texts_out, labels_out
+            real.append(False)
+    return texts_out, labels_out, real
 
 
 def _library_versions() -> dict[str, str]:
@@ -231,9 +236,9 @@ def train_bundle(
     train_pages = [p for p in pages if split.get(p.id) == "train"]
     test_pages = [p for p in pages if split.get(p.id) == "test"]
     comment_texts = [t for t in train.loc[train["dataset"].isin(COMMENT_DATASETS), "text"] if 20 <= len(t) <= 1500]
-    texts, labels = page_variants(train_pages, comment_texts, seed)
+    texts, labels, real = page_variants(train_pages, comment_texts, seed)
     log.info("segmenter: %d training pages (%d Dragnet pages in three forms)", len(texts), len(train_pages))
-    segmenter = PageSegmenter().fit(texts, labels)
+    segmenter = PageSegmenter().fit(texts, labels, grammar_weight=[float(r) for r in real])
     seg_metrics = segment_report(segmenter, test_pages)
     log.info("segmentation (Dragnet test): %s", seg_metrics["per_label"])
 
@@ -287,7 +292,8 @@ def train_bundle(
             "abuse": "NFKC/casefold normalisation; TF-IDF word 1-2-grams + char_wb 2-5-grams; one "
             "logistic regression per label on the rows that annotate it",
             "segmenter": "block text TF-IDF + shape, position and neighbour features; multinomial logistic "
-            "regression; Viterbi decoding under 'article, then comments, boilerplate anywhere'",
+            "regression; Viterbi decoding under 'article, then comments, boilerplate anywhere', transition "
+            "scores fitted on the real Dragnet page forms only (not on the pages with comments appended)",
         },
         "thresholds": thresholds,
         "threshold_policy": {

@@ -47,7 +47,8 @@ def test_page_variants() -> None:
         ["boilerplate", "article", "article", "boilerplate", "comment", "boilerplate"],
     )
     assert crop(page) == (page.texts[1:5], page.labels[1:5])
-    texts, labels = page_variants([page], ["first comment\nits second line"], seed=0)
+    texts, labels, real = page_variants([page], ["first comment\nits second line"], seed=0)
+    assert real == [True, True, False]
     assert texts[0] == page.texts[1:5]
     assert texts[1] == ["Title", "Body text", "Nice post"]
     assert texts[2][:2] == ["Title", "Body text"] and set(labels[2][2:]) == {"comment"}

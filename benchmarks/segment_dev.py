@@ -1,0 +1,92 @@
+"""Choosing the segmenter's decoding on Dragnet *training* pages only: a development split, never the test split.
+
+    .venv/bin/python benchmarks/segment_dev.py [--seeds 1 2] [--weights 0.5 1 2 3 4 6] [--data DIR]
+
+For each seed, a fifth of the Dragnet train pages is held out as a development split; the segmenter is
+trained on the rest as `moderation train` trains it (the same three page forms, reader comments from the
+abuse training rows). The held-out pages' block probabilities are then decoded with transition scores
+fitted on every training page form, or on the real page forms only (without the made-up pages that
+append comments to every article), at each transition weight. Prints article, comment and boilerplate
+F1 (blocks of 40 characters or more) and "has comments" accuracy with its false positives and negatives,
+as `benchmarks/evaluate.py` computes them for the test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import random
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import precision_recall_fscore_support
+
+from moderation.datasets import data_dir, load_abuse_data, load_pages
+from moderation.evaluate import MIN_EVAL_CHARS, crop
+from moderation.segment import SEGMENT_LABELS, PageSegmenter, decode, grammar_scores
+from moderation.train import COMMENT_DATASETS, page_variants
+
+log = logging.getLogger("benchmarks.segment_dev")
+
+
+def scores(
+    pages: Sequence[tuple[list[str], list[str]]],
+    probabilities: Sequence[np.ndarray],
+    trans: np.ndarray,
+    start: np.ndarray,
+) -> str:
+    """The figures of one decoding of the development pages."""
+    truth, predicted, right = [], [], []
+    false_pos = false_neg = 0
+    for (texts, labels), proba in zip(pages, probabilities, strict=True):
+        decoded = [SEGMENT_LABELS[i] for i in decode(np.log(np.clip(proba, 1e-12, 1.0)), trans, start)]
+        has, said = "comment" in labels, "comment" in decoded
+        right.append(has == said)
+        false_pos += said and not has
+        false_neg += has and not said
+        for text, t, p in zip(texts, labels, decoded, strict=True):
+            if len(text) >= MIN_EVAL_CHARS:
+                truth.append(t)
+                predicted.append(p)
+    f1 = precision_recall_fscore_support(truth, predicted, labels=list(SEGMENT_LABELS), zero_division=0)[2]
+    return (
+        f"article {f1[0]:.3f}  comment {f1[1]:.3f}  boilerplate {f1[2]:.3f}  "
+        f"has comments {np.mean(right):.3f} ({false_pos} false pos., {false_neg} false neg.)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--weights", type=float, nargs="+", default=[0.5, 1.0, 2.0, 3.0, 4.0, 6.0])
+    parser.add_argument("--data", type=Path, default=None)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    root = args.data or data_dir()
+    pages, split = load_pages(root)
+    frame = load_abuse_data(root)
+    train_rows = frame[frame["split"] == "train"]
+    comments = [t for t in train_rows.loc[train_rows["dataset"].isin(COMMENT_DATASETS), "text"] if 20 <= len(t) <= 1500]
+    for seed in args.seeds:
+        train_pages = [p for p in pages if split.get(p.id) == "train"]
+        random.Random(seed).shuffle(train_pages)
+        held = len(train_pages) // 5
+        dev = [(t, lab) for t, lab in (crop(p) for p in train_pages[:held]) if t]
+        texts, labels, real = page_variants(train_pages[held:], comments, 0)
+        log.info("seed %d: %d development pages, segmenter trained on %d page forms", seed, len(dev), len(texts))
+        segmenter = PageSegmenter().fit(texts, labels)
+        probabilities = [segmenter.predict_proba(t) for t, _ in dev]
+        grammars = {
+            "every page form": grammar_scores(labels, [1.0] * len(labels)),
+            "real page forms": grammar_scores(labels, [float(r) for r in real]),
+        }
+        for name, (trans, start) in grammars.items():
+            for weight in args.weights:
+                figures = scores(dev, probabilities, weight * trans, weight * start)
+                log.info("  grammar from %s, weight %.1f: %s", name, weight, figures)
+
+
+if __name__ == "__main__":
+    main()
