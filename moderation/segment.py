@@ -198,18 +198,16 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
     trains on out-of-fold stage-one outputs (folds by page), so it learns how far to trust stage one
     on text it has not seen. :func:`decode` then enforces the page grammar.
 
-    `fit` takes pages (each a list of block texts) and their label lists, and optionally each page's
-    `grammar_weight`: its weight in the transition scores. Those scores say how often a page has comments
-    and where they start, so pages made up for training (an article with comments appended) should weigh
-    0 there, or the decoder learns to expect comments on pages that have none. `predict_proba` gives the
+    `fit` takes pages (each a list of block texts) and their label lists; `predict_proba` gives the
     per-block probabilities of one page, `predict` its decoded labels.
 
     Parameters
     ----------
     C : inverse regularisation of stage two.
     text_C : inverse regularisation of stage one.
-    transition_weight : how strongly the fitted transition scores weigh against block evidence (2.0
-        was best among 0.5 to 6 on two dev splits of the Dragnet training pages).
+    transition_weight : how strongly the fitted transition scores weigh against block evidence (see
+        ``benchmarks/segment_dev.py``: stronger weights find fewer comments on pages without any, and miss
+        more on pages made of an article and its comments alone).
     max_features : size of the block text vocabulary.
     n_folds : folds for the out-of-fold stage-one outputs.
     random_state : seed of the fold assignment.
@@ -220,7 +218,7 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         self,
         C: float = 1.0,
         text_C: float = 4.0,
-        transition_weight: float = 2.0,
+        transition_weight: float = 0.5,
         max_features: int = 100_000,
         n_folds: int = 4,
         random_state: int = 0,
@@ -252,17 +250,8 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         context = _context(logp, [f"text_{label}" for label in SEGMENT_LABELS])
         return np.column_stack([shape, logp, *context.values()])
 
-    def fit(
-        self,
-        pages: Sequence[Sequence[str]],
-        labels: Sequence[Sequence[str]],
-        grammar_weight: Sequence[float] | None = None,
-    ) -> PageSegmenter:
-        weights = [1.0] * len(pages) if grammar_weight is None else [float(w) for w in grammar_weight]
-        if len(weights) != len(pages) or min(weights, default=1.0) < 0 or not any(weights):
-            raise ValueError("grammar_weight needs one non-negative weight per page, not all zero")
+    def fit(self, pages: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> PageSegmenter:
         kept = [(list(p), list(lab)) for p, lab in zip(pages, labels, strict=True) if len(p)]
-        page_weights = [w for p, w in zip(pages, weights, strict=True) if len(p)]
         sizes = [len(p) for p, _ in kept]
         bounds = np.r_[0, np.cumsum(sizes)]
         texts = [t for p, _ in kept for t in p]
@@ -288,7 +277,7 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
             clf = LogisticRegression(C=self.C, max_iter=3000)
         self.block_model_ = Pipeline([("scale", StandardScaler()), ("clf", clf)]).fit(features, y)
 
-        self.log_trans_, self.log_start_ = grammar_scores([lab for _, lab in kept], page_weights)
+        self.log_trans_, self.log_start_ = grammar_scores([lab for _, lab in kept], [1.0] * len(kept))
         self.classes_ = np.array(SEGMENT_LABELS)
         return self
 

@@ -141,8 +141,7 @@ def page_variants(
     2. the same with its boilerplate removed ("one paragraph a line" input without page chrome);
     3. its article blocks followed by a few reader comments drawn from `comments`, one paragraph a
        line, with no commenter names or dates: pages as a comment system exports them. These are made
-       up (every one has comments), so they are not real pages: the segmenter's grammar is fitted
-       without them (see :class:`moderation.segment.PageSegmenter`).
+       up, not real pages (``benchmarks/segment_dev.py`` fits decoders with and without them).
     """
     rng = random.Random(seed)
     texts_out: list[list[str]] = []
@@ -236,9 +235,9 @@ def train_bundle(
     train_pages = [p for p in pages if split.get(p.id) == "train"]
     test_pages = [p for p in pages if split.get(p.id) == "test"]
     comment_texts = [t for t in train.loc[train["dataset"].isin(COMMENT_DATASETS), "text"] if 20 <= len(t) <= 1500]
-    texts, labels, real = page_variants(train_pages, comment_texts, seed)
+    texts, labels, _ = page_variants(train_pages, comment_texts, seed)
     log.info("segmenter: %d training pages (%d Dragnet pages in three forms)", len(texts), len(train_pages))
-    segmenter = PageSegmenter().fit(texts, labels, grammar_weight=[float(r) for r in real])
+    segmenter = PageSegmenter().fit(texts, labels)
     seg_metrics = segment_report(segmenter, test_pages)
     log.info("segmentation (Dragnet test): %s", seg_metrics["per_label"])
 
@@ -292,8 +291,7 @@ def train_bundle(
             "abuse": "NFKC/casefold normalisation; TF-IDF word 1-2-grams + char_wb 2-5-grams; one "
             "logistic regression per label on the rows that annotate it",
             "segmenter": "block text TF-IDF + shape, position and neighbour features; multinomial logistic "
-            "regression; Viterbi decoding under 'article, then comments, boilerplate anywhere', transition "
-            "scores fitted on the real Dragnet page forms only (not on the pages with comments appended)",
+            "regression; Viterbi decoding under 'article, then comments, boilerplate anywhere'",
         },
         "thresholds": thresholds,
         "threshold_policy": {

@@ -15,6 +15,7 @@ from moderation.segment import (
     PageSegmenter,
     block_features,
     decode,
+    grammar_scores,
     group_comments,
 )
 
@@ -126,27 +127,19 @@ def test_moderator_scores_only_comments(tiny_moderator: Moderator) -> None:
         assert 0.0 <= block.comment_probability <= 1.0
 
 
-def test_the_grammar_is_fitted_on_the_pages_weighted_for_it() -> None:
+def test_grammar_scores_count_the_weighted_pages() -> None:
+    with_comments = [["article", "article", "comment", "boilerplate", "comment"]]
+    without = [["boilerplate", "article", "article"]]
+    counted_trans, _ = grammar_scores(with_comments + without, [1.0, 1.0])
+    left_out_trans, left_out_start = grammar_scores(with_comments + without, [1.0, 0.0])
+    # Article to comment is likelier when the comment-free page does not count.
+    assert left_out_trans[1, 3] > counted_trans[1, 3]
+    # Nothing returns from the comments to the article, whatever the counts.
+    assert np.all(np.isneginf(left_out_trans[2:, :2]))
+    np.testing.assert_allclose(np.exp(left_out_trans).sum(axis=1), 1.0)
+    assert np.exp(left_out_start).sum() == pytest.approx(1.0)
+    # The decoder of a fitted segmenter uses the counts of all its pages.
     pages, labels = tiny_pages()
-    # Comment-free copies of every page, weighted in or out of the grammar only.
-    bare = [[t for t, lab in zip(p, ls, strict=True) if lab != "comment"] for p, ls in zip(pages, labels, strict=True)]
-    bare_labels = [[lab for lab in ls if lab != "comment"] for ls in labels]
-    all_pages, all_labels = pages + bare, labels + bare_labels
-    counted = PageSegmenter(n_folds=2, max_features=1000).fit(
-        all_pages, all_labels, grammar_weight=[1.0] * len(all_pages)
-    )
-    left_out = PageSegmenter(n_folds=2, max_features=1000).fit(
-        all_pages, all_labels, grammar_weight=[1.0] * len(pages) + [0.0] * len(bare)
-    )
-    # Article to comment is likelier when the comment-free pages do not count.
-    assert left_out.log_trans_[1, 3] > counted.log_trans_[1, 3]
-    np.testing.assert_allclose(
-        left_out.block_model_[-1].coef_, counted.block_model_[-1].coef_
-    )  # the block models are the same
-
-
-@pytest.mark.parametrize("weights", [[1.0], [-1.0] * 40, [0.0] * 40])
-def test_grammar_weights_are_checked(weights: list[float]) -> None:
-    pages, labels = tiny_pages()
-    with pytest.raises(ValueError, match="grammar_weight"):
-        PageSegmenter(n_folds=2, max_features=1000).fit(pages[:40], labels[:40], grammar_weight=weights)
+    model = PageSegmenter(n_folds=2, max_features=1000).fit(pages, labels)
+    expected, _ = grammar_scores(labels, [1.0] * len(labels))
+    np.testing.assert_allclose(model.log_trans_, expected)
