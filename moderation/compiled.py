@@ -67,10 +67,13 @@ class _WordCounts:
 
     def __init__(self, vectorizer: TfidfVectorizer) -> None:
         self.tokens = re.compile(vectorizer.token_pattern).findall
-        # Plain ints: the fitted vocabulary's NumPy integers would each be converted again on every use.
-        vectorizer.vocabulary_ = {term: int(j) for term, j in vectorizer.vocabulary_.items()}
-        self.lookup = vectorizer.vocabulary_.get
-        self.n_features = len(vectorizer.vocabulary_)
+        vocabulary = vectorizer.vocabulary_
+        if any(type(j) is not int for j in vocabulary.values()):
+            # A vocabulary fitted in this process (or pickled unpacked) holds NumPy integers, which would
+            # each be converted again on every use; a packed one loads with plain ints and is used as it is.
+            vocabulary = {term: int(j) for term, j in vocabulary.items()}
+        self.lookup = vocabulary.get
+        self.n_features = len(vocabulary)
 
     def __call__(self, docs: Sequence[str]) -> sparse.csr_matrix:
         columns: list[int] = []
