@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from conftest import tiny_abuse_frame
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.pipeline import Pipeline
@@ -11,7 +12,6 @@ from sklearn.pipeline import Pipeline
 from moderation.abuse import MaskedLogisticHeads
 from moderation.compiled import CompiledAbuseModel, compile_abuse_model
 from moderation.moderator import Moderator
-from tests.conftest import tiny_abuse_frame
 
 # Float32 features: the compiled sums run in another order than scikit-learn's, so the last bits differ.
 TOLERANCE = dict(rtol=0, atol=1e-4)
