@@ -22,7 +22,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .contrast import contrast_rows
 from .errors import DataNotFoundError
+from .lexicon import names_person
 from .normalize import normalize
 
 log = logging.getLogger(__name__)
@@ -261,6 +263,15 @@ def read_dragnet_comments(root: Path) -> pd.DataFrame:
     return _frame(kept, {"toxicity": zero, "identity_attack": zero, "insult": zero, "threat": zero})
 
 
+def read_contrast(root: Path) -> pd.DataFrame:
+    """The project's own contrast sentences (:mod:`moderation.contrast`): nothing is read from `root`."""
+    rows = contrast_rows()
+    frame = pd.DataFrame({"text": [text for text, _ in rows]})
+    for name in LABELS:
+        frame[name] = np.array([labels.get(name, np.nan) for _, labels in rows], dtype=float)
+    return frame
+
+
 @dataclass(frozen=True)
 class DatasetInfo:
     """What the card records of a training dataset, and how to read it.
@@ -340,12 +351,21 @@ DATASETS: dict[str, DatasetInfo] = {
             folder="pages",
             weight=0.5,
         ),
+        DatasetInfo(
+            "contrast",
+            (),
+            "CC0 1.0 (written by this project in moderation/contrast.py and dedicated to the public domain)",
+            "template minimal pairs: attacks beside the same words negated, reported, condemned or aimed at things",
+            read_contrast,
+            folder=".",
+            weight=2.0,
+        ),
     )
 }
 """Every abuse dataset the trainer knows, keyed by the name `--datasets` takes."""
 
 
-def _derive_labels(df: pd.DataFrame) -> pd.DataFrame:
+def _derive_labels(df: pd.DataFrame, aimed: np.ndarray | None = None) -> pd.DataFrame:
     """Fill the labels no dataset annotates directly, by documented rules.
 
     - `severe_toxicity`, where the dataset does not annotate it: positive for a threat that is also an
@@ -353,13 +373,15 @@ def _derive_labels(df: pd.DataFrame) -> pd.DataFrame:
     - `abuse`, abuse aimed at people: positive when an attack category (identity attack, insult, threat,
       severe toxicity) is positive, or toxicity is positive and the row is not profanity that its
       dataset says targets no one (OLID's untargeted profanity); negative when toxicity is known to be 0
-      or for that untargeted profanity; otherwise unknown.
+      or for that untargeted profanity; otherwise unknown. Toxicity alone in a text that names no person
+      or group (`aimed` false: "this article is garbage") is unknown too: it may be rudeness about a thing.
     """
     severe = (df["threat"] == 1.0) & ((df["identity_attack"] == 1.0) | (df["insult"] == 1.0))
     df["severe_toxicity"] = np.where(df["severe_toxicity"].isna() & severe, 1.0, df["severe_toxicity"])
     attack = (df[["identity_attack", "insult", "threat", "severe_toxicity"]] == 1.0).any(axis=1)
     untargeted = (df["profanity"] == 1.0) & (df["insult"] == 0.0) & ~attack
-    positive = attack | ((df["toxicity"] == 1.0) & ~untargeted)
+    aimed = np.ones(len(df), dtype=bool) if aimed is None else np.asarray(aimed, dtype=bool)
+    positive = attack | ((df["toxicity"] == 1.0) & ~untargeted & aimed)
     negative = (df["toxicity"] == 0.0) | untargeted
     df["abuse"] = np.where(positive, 1.0, np.where(negative, 0.0, np.nan))
     return df
@@ -400,8 +422,8 @@ def load_abuse_data(
     data["text"] = data["text"].astype(str)
     data = data[data["text"].str.strip() != ""]
     data["_key"] = data["text"].map(normalize)
-    data = data.drop_duplicates("_key").drop(columns="_key").reset_index(drop=True)
-    data = _derive_labels(data)
+    data = data.drop_duplicates("_key").reset_index(drop=True)
+    data = _derive_labels(data, data.pop("_key").map(names_person).to_numpy())
     data["split"] = [split_of(t, seed, valid_fraction) for t in data["text"]]
     return data
 

@@ -15,8 +15,8 @@ become features whose weights the abuse model learns from data.
   word, name or group with an obscenity that no dictionary holds; "go back to ..." attacks. A blend is
   only a blend when the whole word is not an ordinary English word, so Scunthorpe, cocktail and
   assassin stay innocent. Threat constructions ("I will hurt you", "I know where you live", "you will
-  pay") count as well. A last feature marks texts that name no person at all (no pronoun, group or
-  mention): abuse of a printer is not an insult.
+  pay") count as well. A feature marks texts that name no person at all (no pronoun, group or
+  mention), and the last counts the rude words in such a text: abuse of a printer is not an insult.
 - Mentioned words (negated, quoted, named as a word or a slur) are replaced by one placeholder before
   any feature sees them (:func:`mask_mentions`): "I would never call anyone a ..." uses no slur.
 """
@@ -102,7 +102,8 @@ _DEHUMANISING = (
     r"animals?|beasts?|vermin|rats?|pigs?|swine|apes?|monkeys?|baboons?|gorillas?|dogs?|mongrels?|curs?|"
     r"cockroach(?:es)?|roach(?:es)?|parasites?|leech(?:es)?|lice|louse|maggots?|worms?|insects?|snakes?|"
     r"rodents?|savages?|subhumans?|sub-humans?|untermenschen|cancer|disease|plague|filth|trash|garbage|"
-    r"scum|infestation|infest(?:ed|ing)?|breed(?:ers?|ing)?"
+    r"scum|infestation|infest(?:ed|ing)?|breed(?:ers?|ing)?|locusts?|swarms?|hordes?|germs?|hyenas?|jackals?|"
+    r"less than human|lesser beings?|subspecies"
 )
 _ABUSIVE = (
     r"idiots?|morons?|stupid|dumb|retard(?:s|ed)?|losers?|scum|filthy|dirty|disgusting|hate|kill|deport|"
@@ -123,13 +124,21 @@ _THREAT = re.compile(
     r"choke|smash|break|bash|hunt)\s+(?:you|u|ya|him|her|them|your|ur|his|their|every|all)\b|"
     r"\b(?:know|found|find|find out) where (?:you|u|he|she|they) (?:live|work)s?\b|\bwatch (?:your|ur) back\b|"
     r"\byou(?:'ll| will| are going to| gonna)\s+(?:\w+\s+)?(?:die|pay|regret|bleed|suffer)\b|"
-    r"\bdeserves? to (?:die|be (?:shot|killed|hanged|raped|beaten))\b"
+    r"\bdeserves? to (?:die|be (?:shot|killed|hanged|raped|beaten))\b|"
+    r"\b(?:i'm|im|i am|we're|we are|they're|they are)\s+coming for\s+(?:you|u|ya|him|her|them|your|ur|every|all)\b|"
+    r"\b(?:had |'d |d )?better (?:hide|run|pray|watch out|sleep with one eye open)\b|"
+    r"\bmake sure (?:you|u|he|she|they) (?:never|can't|cannot|won't) (?:walk|talk|breathe|see|wake|work)\b"
 )
 _GO_BACK = re.compile(
     r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back where "
     r"(?:you|they) came from|(?:leave|get out of) (?:our|my|this) country)\b"
 )
 _ABUSIVE_WORD = re.compile(r"\b(?:" + _ABUSIVE + r")\b")
+# Rude words that can be aimed at a person or at a thing (abuse of a printer is rudeness, not an insult).
+_RUDE_WORD = re.compile(
+    r"\b(?:" + _ABUSIVE + r"|useless|pathetic|worthless|rubbish|junk|crap(?:py)?|shit(?:ty)?|bullshit|idiotic|"
+    r"ridiculous|moronic|joke|piece of \w+|excuse for an? \w+)\b"
+)
 
 _PERSON = re.compile(
     r"\b(?:you|your|yours|yourself|u|ur|ya|he|him|his|she|her|hers|they|them|their|people|guy|man|woman)\b|@\w"
@@ -145,8 +154,11 @@ FEATURES: tuple[str, ...] = (
     "go_back",
     "threat",
     "no_person",
+    "unaimed_rudeness",
 )
 """The attack features :class:`AttackFeatures` emits, in column order; also the `kind` of a :class:`Match`."""
+_FEATURES_BEFORE_UNAIMED = FEATURES[:-1]
+"""The features of bundles fitted before `unaimed_rudeness` existed, which they still score with."""
 
 
 @dataclass(frozen=True)
@@ -172,6 +184,11 @@ _MENTIONS = re.compile(
             r"\b(?:the|that|a)\s+(?:word|term|slur|insult|n-word|f-word)s?\s+(?:like\s+)?[\"'\u2018\u201c]?(?P<c>[\w*]+)",
             # "you are not an X", "they're not X", "never a X"
             r"\b(?:not|never|isn't|aren't|wasn't|weren't|ain't)\s+(?:an?\s+|so\s+|that\s+|at all\s+)?(?P<d>[\w*]+)",
+            # "I don't think you're a X", "no one here thinks they are X": a belief denied
+            r"\b(?:don't|do not|doesn't|didn't|never|no one|nobody|noone)\s+(?:\w+\s+){0,2}(?:think|thinks|believe|"
+            r"believes|say|says|said|claim|claims|mean|meant|suggest|suggested)\s+(?:that\s+)?(?:\w+\s+){0,3}?"
+            r"(?:you're|youre|you are|you were|he's|he is|she's|she is|they're|they are|are|is|was|were)\s+"
+            r"(?:an?\s+|so\s+|that\s+)?(?P<f>[\w*]+)",
             # a quoted slur or insult: reported speech, not the writer's own words
             r"[\"'\u201c\u2018](?P<e>(?:" + "|".join(sorted(SLURS)) + r"|" + _INSULT_WORDS + r")s?)[\"'\u201d\u2019]",
         ]
@@ -183,7 +200,7 @@ def mention_spans(text: str) -> list[tuple[int, int]]:
     """Spans of words that are mentioned rather than used: negated, quoted, or named as a word or slur."""
     spans = []
     for m in _MENTIONS.finditer(text):
-        for group in "abcde":
+        for group in "abcdef":
             if m.group(group) is not None:
                 spans.append(m.span(group))
     return spans
@@ -226,6 +243,12 @@ def mask_identity(text: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+def names_person(text: str) -> bool:
+    """Whether a normalised text names anyone abuse could be aimed at: a pronoun, a person, a group or a
+    mention (``@name``)."""
+    return bool(_PERSON.search(text) or identity_spans(text))
 
 
 def _is_innocent(word: str, innocent: frozenset[str]) -> bool:
@@ -322,6 +345,7 @@ class AttackFeatures(TransformerMixin, BaseEstimator):
         self.innocent_ = innocent_words(words)
         near = set().union(*(_near_variants(w) for w in _SLUR_STEMS if len(w) >= 5))
         self.near_slurs_ = frozenset(near - words - SLURS)
+        self.features_ = FEATURES
         self.n_features_in_ = 1
         return self
 
@@ -350,18 +374,25 @@ class AttackFeatures(TransformerMixin, BaseEstimator):
         """The log-scaled feature counts `transform` returns, as a dense ``(n_texts, len(FEATURES))`` array."""
         check_is_fitted(self, "innocent_")
         texts = [str(x) for x in X]
+        features = self.fitted_features()
         counts = np.zeros((len(texts), len(FEATURES)), dtype=np.float32)
         column = {kind: j for j, kind in enumerate(FEATURES)}
         for i, text in enumerate(texts):
             for match in find_attacks(text, self.innocent_, self.near_slurs_):
                 counts[i, column[match.kind]] += 1
-            counts[i, column["no_person"]] = not (
-                _PERSON.search(text) or identity_spans(text) or counts[i, column["slur"]]
-            )
-        return np.log1p(counts)
+            nobody = not (names_person(text) or counts[i, column["slur"]])
+            counts[i, column["no_person"]] = nobody
+            if nobody:
+                counts[i, column["unaimed_rudeness"]] = len(_RUDE_WORD.findall(text))
+        counts = np.log1p(counts)
+        return counts if len(features) == len(FEATURES) else counts[:, : len(features)]
+
+    def fitted_features(self) -> tuple[str, ...]:
+        """The features this fitted transformer emits: :data:`FEATURES`, or the older list it was fitted with."""
+        return tuple(getattr(self, "features_", _FEATURES_BEFORE_UNAIMED))
 
     def transform(self, X: Iterable[str]) -> sparse.csr_matrix:
         return sparse.csr_matrix(self.counts(X))
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
-        return np.array(FEATURES, dtype=object)
+        return np.array(self.fitted_features(), dtype=object)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from fake_data import write_fake_data
@@ -88,6 +89,31 @@ def test_load_abuse_data_dedups_splits_and_derives_abuse(fake_root: Path) -> Non
     assert set(only["dataset"]) == {"jigsaw2018"}
     with pytest.raises(ValueError, match="unknown dataset"):
         ds.load_abuse_data(fake_root, datasets=["nope"])
+
+
+def test_toxicity_aimed_at_nobody_leaves_abuse_unknown() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": ["you are garbage", "this article is garbage", "this article is garbage", "fine article"],
+            "toxicity": [1.0, 1.0, 1.0, 0.0],
+            "profanity": [np.nan] * 4,
+            **{label: [0.0, 0.0, 1.0, 0.0] for label in ("identity_attack", "insult", "threat")},
+            "severe_toxicity": [np.nan] * 4,
+            "abuse": [np.nan] * 4,
+        }
+    )
+    aimed = np.array([True, False, False, False])
+    abuse = ds._derive_labels(frame, aimed)["abuse"].tolist()
+    assert abuse[0] == 1.0  # toxic and aimed at someone
+    assert math.isnan(abuse[1])  # toxic about a thing: perhaps rude, not known to be abuse of anyone
+    assert abuse[2] == 1.0  # an annotated attack is abuse whatever the text names
+    assert abuse[3] == 0.0
+
+
+def test_names_person() -> None:
+    assert ds.names_person("i think you are wrong") and ds.names_person("@sam agreed")
+    assert ds.names_person("muslims celebrated eid")
+    assert not ds.names_person("this printer is garbage")
 
 
 def test_split_is_by_normalised_text() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import subprocess
 import sys
@@ -66,6 +67,10 @@ def test_identity_terms_are_whole_words() -> None:
         ("I know where you live", "threat"),
         ("I'm going to hurt you badly", "threat"),
         ("you will pay for this", "threat"),
+        ("I'm coming for you and your kids", "threat"),
+        ("you'd better hide, all of you", "threat"),
+        ("I will make sure you never walk again", "threat"),
+        ("refugees are a swarm of locusts", "group_attack"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -103,6 +108,20 @@ def test_transform_is_log_counts(features: AttackFeatures) -> None:
     assert list(features.get_feature_names_out()) == list(FEATURES)
 
 
+def test_rude_words_count_only_where_nobody_is_named(features: AttackFeatures) -> None:
+    column = FEATURES.index("unaimed_rudeness")
+    out = features.counts([normalize("this stupid printer is a useless piece of junk"), normalize("you stupid idiot")])
+    assert out[0, column] == pytest.approx(np.log1p(3))  # stupid, useless, piece of junk
+    assert out[1, column] == 0  # aimed at someone: the insult features' business
+
+
+def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(features: AttackFeatures) -> None:
+    old = copy.deepcopy(features)
+    del old.features_  # as unpickled from a bundle fitted before `unaimed_rudeness`
+    assert old.transform(["this stupid printer"]).shape == (1, len(FEATURES) - 1)
+    assert list(old.get_feature_names_out()) == list(FEATURES[:-1])
+
+
 @pytest.mark.parametrize(
     ("text", "gone"),
     [
@@ -111,13 +130,17 @@ def test_transform_is_log_counts(features: AttackFeatures) -> None:
         ('He called me a "moron" and I reported it', "moron"),
         ("You are not an idiot", "idiot"),
         ("the word bastard is vile", "bastard"),
+        ("I don't think you're a moron at all.", "moron"),
+        ("No one here thinks they are subhuman", "subhuman"),
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
     assert gone not in mask_mentions(normalize(text))
 
 
-@pytest.mark.parametrize("text", ["You are an idiot", "Don't call me names, you moron"])
+@pytest.mark.parametrize(
+    "text", ["You are an idiot", "Don't call me names, you moron", "I think you're a moron", "Nobody likes you, moron"]
+)
 def test_used_insults_stay(text: str) -> None:
     masked = mask_mentions(normalize(text))
     assert "idiot" in masked or "moron" in masked
