@@ -5,7 +5,8 @@
 For each abuse dataset whose rows hold both classes of the `abuse` label, the abuse pipeline is trained
 on every row (train and valid splits) of all the other datasets, weighted as in training
 (`moderation.train.row_weights`), and scores every row of the held-out one. `dragnet_comments` (weak
-negatives only) is never held out alone but always stays in training; datasets without both classes of
+negatives only) and `contrast` (the project's own sentences, not a source of comments) are never held out
+but always stay in training; datasets without both classes of
 `abuse` (no negatives for it) are reported as skipped. Prints, per held-out dataset, its rows, ROC AUC of
 the `abuse` head and, where the dataset has both classes of `toxicity`, of the `toxicity` head, then the
 worst and the mean over held-out datasets. Target from the issue: `abuse` AUC >= 0.85 on every held-out
@@ -87,7 +88,7 @@ def main() -> None:
     for name in chosen:
         rows = frame[frame["dataset"] == name]
         if name in NEVER_HELD_OUT:
-            skipped.append((name, "never held out alone (weak negatives only); stays in training"))
+            skipped.append((name, "never held out (not a source of comments of its own); stays in training"))
         elif not has_both(rows, "abuse"):
             known = rows["abuse"].dropna()
             missing = "rows annotating" if known.empty else "negatives" if (known == 1).all() else "positives"

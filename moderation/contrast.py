@@ -326,7 +326,7 @@ def insult_pairs() -> Iterator[Row]:
     ]
     for i, word in enumerate(INSULT_NOUNS):
         adj = INSULT_ADJECTIVES[i % len(INSULT_ADJECTIVES)]
-        for j, (pos, neg) in enumerate(zip(_take(used, 4, i), _take(negated, 4, 2 * i), strict=True)):
+        for j, (pos, neg) in enumerate(zip(_take(used, 6, i), _take(negated, 6, 2 * i), strict=True)):
             person = PEOPLE[(i + j) % len(PEOPLE)]
             fields = {"p": person, "is": _is(person), "a": _article(word), "w": word, "adj": adj}
             yield pos.format(**fields), {**_INSULT, **_profanity(word)}
@@ -360,7 +360,7 @@ def slur_pairs() -> Iterator[Row]:
     slurs = sorted(w for w in SLURS if not (w.endswith("s") and w[:-1] in SLURS) and not w.endswith("ed"))
     for i, word in enumerate(slurs):
         plural = next((p for p in (word + "s", word + "es", word[:-1] + "ies") if p in SLURS), word + "s")
-        for j, (pos, neg) in enumerate(zip(_take(used, 3, i), _take(mentioned, 3, 2 * i), strict=True)):
+        for j, (pos, neg) in enumerate(zip(_take(used, 5, i), _take(mentioned, 5, 2 * i), strict=True)):
             person = PEOPLE[(i + j) % len(PEOPLE)]
             fields = {"s": word, "ss": plural, "p": person, "is": _is(person)}
             yield pos.format(**fields), dict(_HATE)
@@ -444,12 +444,13 @@ def object_rows() -> Iterator[Row]:
         "what a {n} this {o} is",
     ]
     for i, obj in enumerate(OBJECTS):
-        for j, template in enumerate(_take(templates, 3, i)):
+        for j, template in enumerate(templates):
             word = OBJECT_WORDS[(2 * i + j) % len(OBJECT_WORDS)]
             text = template.format(o=obj, w=word)
             yield text, {**_NOT_PEOPLE, **_profanity(text)}
-        text = nouns[i % len(nouns)].format(o=obj, n=OBJECT_NOUNS[i % len(OBJECT_NOUNS)])
-        yield text, {**_NOT_PEOPLE, **_profanity(text)}
+        for j, template in enumerate(nouns):
+            text = template.format(o=obj, n=OBJECT_NOUNS[(i + j) % len(OBJECT_NOUNS)])
+            yield text, {**_NOT_PEOPLE, **_profanity(text)}
 
 
 def profanity_rows() -> Iterator[Row]:

@@ -5,6 +5,12 @@ word such as ``f u c k`` is one word) is removed in turn and the comment re-scor
 decision value is that word's weight for the label. Occlusion sees every feature the model uses (n-grams,
 attack patterns, masking of identity terms and mentioned words) without bookkeeping, and costs one
 extra scoring per word, paid only when an explanation is asked for.
+
+Which words are highlighted is decided, where the bundle has one, by a :class:`SpanTagger`: a logistic
+regression over each word's occlusion weights, the word itself, its character n-grams and its
+neighbours, trained on the spans people marked in the Toxic Spans training comments. Occlusion says what
+moved the model; the tagger learns which of those words people mark as the toxic part. A bundle without a
+tagger highlights the words whose toxicity weight reaches a cutoff.
 """
 
 from __future__ import annotations
@@ -15,10 +21,16 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.feature_extraction import DictVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.utils.validation import check_is_fitted
 
 from .compiled import AbuseModel
 from .datasets import CATEGORIES, LABELS
-from .normalize import normalize_with_offsets
+from .normalize import normalize, normalize_with_offsets
 
 DEFAULT_SPAN_CUTOFF = 1.0
 """Cutoff for bundles whose card records none."""
@@ -88,13 +100,15 @@ def merge_spans(
     cutoff: float,
     select: Sequence[str] = SELECT,
     labels: Sequence[str] = CATEGORIES,
+    strength: np.ndarray | None = None,
 ) -> list[Span]:
-    """Words whose weight for a `select` label reaches `cutoff`, adjacent ones merged into one span.
+    """Words whose weight for a `select` label (or whose `strength`, given one per word) reaches `cutoff`,
+    adjacent ones merged into one span.
 
     `weights` is ``(n_words, len(LABELS))``. Each span is labelled with the category among `labels` its
     words raise most, and that category's weight (for a merged span, its strongest word's).
     """
-    chosen = weights[:, [LABELS.index(label) for label in select]].max(axis=1)
+    chosen = weights[:, [LABELS.index(label) for label in select]].max(axis=1) if strength is None else strength
     by_label = weights[:, [LABELS.index(label) for label in labels]]
     out: list[Span] = []
     for (start, end), strength, row in zip(spans, chosen, by_label, strict=True):
@@ -111,10 +125,136 @@ def merge_spans(
     return out
 
 
-def explain(model: AbuseModel, text: str, cutoff: float) -> list[Span]:
-    """The spans of `text` a moderator should see highlighted."""
+@dataclass(frozen=True)
+class Words:
+    """One comment's highlightable words: offsets into the text, normalised forms, occlusion weights."""
+
+    spans: list[tuple[int, int]]
+    forms: list[str]
+    weights: np.ndarray
+
+
+def comment_words(model: AbuseModel, text: str) -> Words:
+    """The words of `text` with their occlusion weights for every label (see :func:`word_weights`)."""
     spans, weights = word_weights(model, text)
-    return merge_spans(text, spans, weights, cutoff)
+    return Words(spans, [normalize(text[a:b]).strip() for a, b in spans], weights)
+
+
+def word_features(words: Words) -> list[dict[str, Any]]:
+    """What the tagger reads of each word: its form, its neighbours' forms and its occlusion weights (as
+    they are and their positive parts, so a word that lowers a score is not simply a weak one)."""
+    forms = words.forms
+    out = []
+    for i, form in enumerate(forms):
+        row: dict[str, Any] = {
+            "word": form,
+            f"w={form}": 1.0,
+            f"prev={forms[i - 1] if i else '^'}": 1.0,
+            f"next={forms[i + 1] if i + 1 < len(forms) else '$'}": 1.0,
+        }
+        for label, weight in zip(LABELS, words.weights[i], strict=True):
+            row[f"occ_{label}"] = float(weight)
+            row[f"occ+_{label}"] = max(float(weight), 0.0)
+        out.append(row)
+    return out
+
+
+class SpanTagger(ClassifierMixin, BaseEstimator):
+    """Probability that a word belongs to what a person would mark as the toxic part of a comment.
+
+    `fit` takes rows of :func:`word_features` and 0/1 labels (the word lies mostly inside a marked span);
+    the word's form feeds a character n-gram TF-IDF, everything else a one-hot and numeric encoding, and a
+    logistic regression with inverse regularisation `C` reads both.
+    """
+
+    def __init__(self, C: float = 0.3) -> None:
+        self.C = C
+
+    def _matrix(self, rows: Sequence[dict[str, Any]]) -> sparse.csr_matrix:
+        plain = [{k: v for k, v in row.items() if k != "word"} for row in rows]
+        chars = self.chars_.transform([row["word"] for row in rows])
+        return sparse.hstack([self.encoder_.transform(plain), chars]).tocsr()
+
+    def fit(self, rows: Sequence[dict[str, Any]], y: Sequence[int]) -> SpanTagger:
+        self.encoder_ = DictVectorizer().fit([{k: v for k, v in row.items() if k != "word"} for row in rows])
+        self.chars_ = TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=2, sublinear_tf=True)
+        self.chars_.fit([row["word"] for row in rows])
+        self.model_ = LogisticRegression(C=self.C, solver="liblinear", max_iter=2000).fit(self._matrix(rows), y)
+        self.classes_ = self.model_.classes_
+        return self
+
+    def predict_proba(self, rows: Sequence[dict[str, Any]]) -> np.ndarray:
+        check_is_fitted(self, "model_")
+        if not rows:
+            return np.zeros((0, 2))
+        return self.model_.predict_proba(self._matrix(rows))
+
+
+def tag_words(tagger: SpanTagger, words: Words) -> np.ndarray:
+    """The tagger's probability for each of a comment's words."""
+    return tagger.predict_proba(word_features(words))[:, 1] if words.spans else np.zeros(0)
+
+
+def highlight(text: str, words: Words, strength: np.ndarray | None, cutoff: float, toxic: bool = False) -> list[Span]:
+    """The spans to highlight among `words`: those whose `strength` (the tagger's probabilities, or without
+    them the toxicity weights) reaches `cutoff`. In a comment the model finds `toxic`, at least its strongest
+    word is highlighted even below the cutoff: a moderator shown an abusive comment should see why. The
+    tagger learnt from toxic comments only, so it knows which of a toxic comment's words are the toxic part
+    but not whether a comment is toxic: with its probabilities, a comment that is not `toxic` shows none."""
+    if strength is not None and not toxic:
+        return []
+    spans = merge_spans(text, words.spans, words.weights, cutoff, strength=strength)
+    if spans or not toxic or not words.spans:
+        return spans
+    chosen = strength if strength is not None else words.weights[:, LABELS.index(SELECT[0])]
+    return merge_spans(text, words.spans, words.weights, float(np.max(chosen)), strength=chosen)
+
+
+def explain(
+    model: AbuseModel, text: str, cutoff: float, tagger: SpanTagger | None = None, toxic: bool = False
+) -> list[Span]:
+    """The spans of `text` a moderator should see highlighted: by the bundle's tagger where it has one, else
+    by occlusion weight; at least one when the comment is `toxic` (see :func:`highlight`)."""
+    words = comment_words(model, text)
+    return highlight(text, words, tag_words(tagger, words) if tagger is not None else None, cutoff, toxic)
+
+
+def word_labels(words: Words, gold: set[int]) -> list[int]:
+    """1 for each word at least half of whose characters are marked in `gold`, else 0."""
+    return [int(2 * sum(c in gold for c in range(a, b)) >= b - a) for a, b in words.spans]
+
+
+def fit_tagger(words: Sequence[Words], gold: Sequence[set[int]], C: float = 0.3) -> SpanTagger:
+    """A :class:`SpanTagger` fitted on comments' words and the character offsets people marked in them."""
+    rows = [row for w in words for row in word_features(w)]
+    labels = [label for w, g in zip(words, gold, strict=True) for label in word_labels(w, g)]
+    return SpanTagger(C=C).fit(rows, labels)
+
+
+def choose_tagger_cutoff(
+    tagger: SpanTagger,
+    texts: Sequence[str],
+    words: Sequence[Words],
+    gold: Sequence[set[int]],
+    toxic: Sequence[bool],
+    grid: Sequence[float] | None = None,
+) -> tuple[float, float]:
+    """The probability cutoff in `grid` with the best mean Toxic Spans F1, and that F1; `toxic` says which
+    comments count as toxic (see :func:`highlight`)."""
+    proba = [tag_words(tagger, w) for w in words]
+    best = (0.5, -1.0)
+    for cutoff in grid if grid is not None else np.round(np.arange(0.05, 0.951, 0.05), 2):
+        f1 = float(
+            np.mean(
+                [
+                    span_f1(offsets_of(highlight(text, w, p, float(cutoff), t)), g)
+                    for text, w, p, g, t in zip(texts, words, proba, gold, toxic, strict=True)
+                ]
+            )
+        )
+        if f1 > best[1]:
+            best = (float(cutoff), f1)
+    return best
 
 
 def span_f1(predicted: set[int], gold: set[int]) -> float:

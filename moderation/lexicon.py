@@ -124,10 +124,24 @@ _THREAT = re.compile(
     r"choke|smash|break|bash|hunt)\s+(?:you|u|ya|him|her|them|your|ur|his|their|every|all)\b|"
     r"\b(?:know|found|find|find out) where (?:you|u|he|she|they) (?:live|work)s?\b|\bwatch (?:your|ur) back\b|"
     r"\byou(?:'ll| will| are going to| gonna)\s+(?:\w+\s+)?(?:die|pay|regret|bleed|suffer)\b|"
-    r"\bdeserves? to (?:die|be (?:shot|killed|hanged|raped|beaten))\b|"
-    r"\b(?:i'm|im|i am|we're|we are|they're|they are)\s+coming for\s+(?:you|u|ya|him|her|them|your|ur|every|all)\b|"
-    r"\b(?:had |'d |d )?better (?:hide|run|pray|watch out|sleep with one eye open)\b|"
-    r"\bmake sure (?:you|u|he|she|they) (?:never|can't|cannot|won't) (?:walk|talk|breathe|see|wake|work)\b"
+    r"\bdeserves? to (?:die|be (?:shot|killed|hanged|raped|beaten))\b"
+)
+# More threat constructions, each tried only when its key phrase is in the text (see _MENTION_RULES).
+_THREAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "coming for",
+        re.compile(
+            r"\b(?:i'm|im|i am|we're|we are|they're|they are)\s+coming for\s+"
+            r"(?:you|u|ya|him|her|them|your|ur|every|all)\b"
+        ),
+    ),
+    ("better ", re.compile(r"\bbetter (?:hide|run|pray|watch out|sleep with one eye open)\b")),
+    (
+        "make sure",
+        re.compile(
+            r"\bmake sure (?:you|u|he|she|they) (?:never|can't|cannot|won't) (?:walk|talk|breathe|see|wake|work)\b"
+        ),
+    ),
 )
 _GO_BACK = re.compile(
     r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back where "
@@ -135,13 +149,16 @@ _GO_BACK = re.compile(
 )
 _ABUSIVE_WORD = re.compile(r"\b(?:" + _ABUSIVE + r")\b")
 # Rude words that can be aimed at a person or at a thing (abuse of a printer is rudeness, not an insult).
-_RUDE_WORD = re.compile(
-    r"\b(?:" + _ABUSIVE + r"|useless|pathetic|worthless|rubbish|junk|crap(?:py)?|shit(?:ty)?|bullshit|idiotic|"
-    r"ridiculous|moronic|joke|piece of \w+|excuse for an? \w+)\b"
+_RUDE = (
+    _ABUSIVE + r"|useless|pathetic|worthless|rubbish|junk|crap(?:py)?|shit(?:ty)?|bullshit|idiotic|ridiculous|"
+    r"moronic|joke|awful|terrible|horrible|lame|sucks?"
 )
+_RUDE_WORD = re.compile(r"\b(?:" + _RUDE + r"|piece of \w+|excuse for an? \w+)\b")
 
 _PERSON = re.compile(
-    r"\b(?:you|your|yours|yourself|u|ur|ya|he|him|his|she|her|hers|they|them|their|people|guy|man|woman)\b|@\w"
+    r"\b(?:you|your|yours|yourself|u|ur|ya|he|him|his|she|her|hers|they|them|their|people|guy|guys|man|woman|"
+    r"person|persons|anyone|anybody|someone|somebody|everyone|everybody|whoever|folks|author|writer|poster|"
+    r"commenter|reporter|journalist|editor|moderator|politician|boy|girl|lady|dude|bloke|kid|kids|mate|sir)\b|@\w"
 )
 
 FEATURES: tuple[str, ...] = (
@@ -173,37 +190,63 @@ class Match:
 _INSULT_WORDS = r"idiot|moron|retard|loser|stupid|dumb|bitch|bastard|cunt|twat|whore|slut|scum"
 _TARGET = r"(?:someone|somebody|anyone|anybody|everyone|people|others|him|her|them|me|you|us|a person|\w+s)"
 _NEGATOR = r"(?:never|not|n't|dont|don't|stop|no one should|nobody should|shouldn't|wouldn't|won't)"
-_MENTIONS = re.compile(
-    "|".join(
-        [
-            # "I would never call anyone a X", "stop calling people X"
-            _NEGATOR + r"\s+(?:\w+\s+){0,2}call(?:s|ed|ing)?\s+" + _TARGET + r"\s+(?:an?\s+)?(?P<a>[\w*]+)",
-            # "calling someone a X is disgusting", "called me a X and I reported it"
-            r"call(?:s|ed|ing)\s+" + _TARGET + r"\s+(?:an?\s+)?(?P<b>[\w*]+)\s+(?:is|was|are|and|isn't|makes)\b",
-            # "the word X", "the slur X", "words like X"
-            r"\b(?:the|that|a)\s+(?:word|term|slur|insult|n-word|f-word)s?\s+(?:like\s+)?[\"'\u2018\u201c]?(?P<c>[\w*]+)",
-            # "you are not an X", "they're not X", "never a X"
-            r"\b(?:not|never|isn't|aren't|wasn't|weren't|ain't)\s+(?:an?\s+|so\s+|that\s+|at all\s+)?(?P<d>[\w*]+)",
-            # "I don't think you're a X", "no one here thinks they are X": a belief denied
+_MENTION_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
+    (keys, re.compile(rule))
+    for keys, rule in (
+        # "I would never call anyone a X", "stop calling people X"
+        (("call",), _NEGATOR + r"\s+(?:\w+\s+){0,2}call(?:s|ed|ing)?\s+" + _TARGET + r"\s+(?:an?\s+)?([\w*]+)"),
+        # "calling someone a X is disgusting", "called me a X and I reported it"
+        (("call",), r"call(?:s|ed|ing)\s+" + _TARGET + r"\s+(?:an?\s+)?([\w*]+)\s+(?:is|was|are|and|isn't|makes)\b"),
+        # "the word X", "the slur X", "words like X"
+        (
+            ("word", "term", "slur", "insult"),
+            r"\b(?:the|that|a)\s+(?:word|term|slur|insult|n-word|f-word)s?\s+(?:like\s+)?[\"'\u2018\u201c]?([\w*]+)",
+        ),
+        # "you are not an X", "they're not X", "never a X"
+        (
+            ("not", "never", "n't"),
+            r"\b(?:not|never|isn't|aren't|wasn't|weren't|ain't)\s+(?:an?\s+|so\s+|that\s+|at all\s+)?([\w*]+)",
+        ),
+        # "I don't think you're a X", "no one here thinks they are X": a belief denied
+        (
+            ("think", "believ", "say", "said", "claim", "mean", "suggest"),
             r"\b(?:don't|do not|doesn't|didn't|never|no one|nobody|noone)\s+(?:\w+\s+){0,2}(?:think|thinks|believe|"
             r"believes|say|says|said|claim|claims|mean|meant|suggest|suggested)\s+(?:that\s+)?(?:\w+\s+){0,3}?"
             r"(?:you're|youre|you are|you were|he's|he is|she's|she is|they're|they are|are|is|was|were)\s+"
-            r"(?:an?\s+|so\s+|that\s+)?(?P<f>[\w*]+)",
-            # a quoted slur or insult: reported speech, not the writer's own words
-            r"[\"'\u201c\u2018](?P<e>(?:" + "|".join(sorted(SLURS)) + r"|" + _INSULT_WORDS + r")s?)[\"'\u201d\u2019]",
-        ]
+            r"(?:an?\s+|so\s+|that\s+)?([\w*]+)",
+        ),
+        # reported use: "kids shouted X at him", "the account that wrote X under my photo"
+        (
+            ("shout", "yell", "scream", "wrote", "writ", "use", "using", "painted", "sprayed"),
+            r"\b(?:shout|shouts|shouted|shouting|yell|yelled|yelling|scream|screamed|screaming|wrote|written|writing|"
+            r"use|uses|using|painted|sprayed)\s+(?:the\s+word\s+)?[\"'\u2018\u201c]?([\w*]+)[\"'\u2019\u201d]?\s+"
+            r"(?:at|to|about|under|on|in|as)\s",
+        ),
+        # calling as a condition: "if someone calls you a X, report them"
+        (("call",), r"\b(?:if|when|whenever)\s+(?:\w+\s+){0,2}call(?:s|ed)?\s+" + _TARGET + r"\s+(?:an?\s+)?([\w*]+)"),
+        # reported calling: "he called me a X", "she was called a X", "fired for calling a customer a X"
+        (
+            ("call",),
+            r"\bcall(?:s|ed|ing)\s+(?:me|him|her|us|them|(?:my|his|her|our|their|an?|the)\s+\w+)\s+(?:an?\s+)?([\w*]+)",
+        ),
+        (("called",), r"\b(?:being|been|was|were|be|get|got|gets|getting)\s+called\s+(?:an?\s+)?([\w*]+)"),
+        # a word named as a slur: "X is a racist slur"
+        (("slur", "epithet", "insult"), r"\b([\w*]+)\s+is\s+(?:an?\s+)?(?:\w+\s+)?(?:slur|epithet|insult)\b"),
+        # a quoted slur or insult: reported speech, not the writer's own words
+        (
+            ("'", '"', "\u2018", "\u201c"),
+            r"[\"'\u201c\u2018]((?:" + "|".join(sorted(SLURS)) + r"|" + _INSULT_WORDS + r")s?)[\"'\u201d\u2019]",
+        ),
     )
 )
+"""Each construction that mentions a word rather than using it, with words one of which the text must hold
+for the rule to be tried (a substring test is far cheaper than a regular expression's scan)."""
 
 
 def mention_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of words that are mentioned rather than used: negated, quoted, or named as a word or slur."""
-    spans = []
-    for m in _MENTIONS.finditer(text):
-        for group in "abcdef":
-            if m.group(group) is not None:
-                spans.append(m.span(group))
-    return spans
+    """Spans of words that are mentioned rather than used: negated, quoted, reported, or named as a word or
+    slur."""
+    return [m.span(1) for keys, rule in _MENTION_RULES if any(key in text for key in keys) for m in rule.finditer(text)]
 
 
 MENTION = "xmentionx"
@@ -305,6 +348,9 @@ def find_attacks(
     found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
     found += [Match("go_back", m.start(), m.end()) for m in _GO_BACK.finditer(text)]
     found += [Match("threat", m.start(), m.end()) for m in _THREAT.finditer(text)]
+    found += [
+        Match("threat", m.start(), m.end()) for key, rule in _THREAT_RULES if key in text for m in rule.finditer(text)
+    ]
     identities = identity_spans(text)
     if identities:
         for m in _ABUSIVE_WORD.finditer(text):

@@ -169,18 +169,24 @@ class Moderator:
 
     @property
     def span_cutoff(self) -> float:
-        """Weight (fall in logits) a word needs to be highlighted, chosen on the Toxic Spans trial split."""
+        """What a word needs to be highlighted, chosen on the Toxic Spans trial split: the span tagger's
+        probability where the bundle has a tagger, else the fall in logits its removal causes."""
         return float(self.card.get("explanations", {}).get("cutoff", DEFAULT_SPAN_CUTOFF))
 
-    def explain(self, text: str) -> list[Span]:
-        """The spans of `text` a moderator should see highlighted, with offsets into `text`."""
-        return explain(self.scorer, text, self.span_cutoff)
+    def explain(self, text: str, score: Score | None = None) -> list[Span]:
+        """The spans of `text` a moderator should see highlighted, with offsets into `text`: at least one when
+        the comment is flagged or has a reason (a category at or above its threshold), and with a span tagger
+        none otherwise. `score` is the text's own, if known."""
+        if score is None:
+            [score] = self.decide(self.predict_proba([text]))
+        toxic = score.flagged or bool(score.reasons)
+        return explain(self.scorer, text, self.span_cutoff, self.bundle.models.get("spans"), toxic=toxic)
 
     def score(self, texts: Sequence[str], explain: bool = False) -> list[Score]:
         """Score comments for abuse, one :class:`Score` per text, in order; with `explain`, add their spans."""
         scores = self.decide(self.predict_proba(texts))
         if explain:
-            scores = [replace(s, spans=self.explain(t)) for s, t in zip(scores, texts, strict=True)]
+            scores = [replace(s, spans=self.explain(t, s)) for s, t in zip(scores, texts, strict=True)]
         return scores
 
     def segment(self, page: str) -> list[Block]:

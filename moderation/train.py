@@ -25,7 +25,8 @@ from sklearn.pipeline import Pipeline
 from . import __version__
 from .abuse import build_abuse_pipeline
 from .bundle import MODELS_DIR, default_bundle_path, read_card, save_bundle, sha256_file
-from .datasets import DATASETS, LABELS, Page, data_dir, load_abuse_data, load_pages, read_toxic_spans
+from .compiled import compile_abuse_model
+from .datasets import CATEGORIES, DATASETS, LABELS, Page, data_dir, load_abuse_data, load_pages, read_toxic_spans
 from .errors import BundleError, TrainingDataError
 from .evaluate import (
     at_prevalence,
@@ -36,7 +37,7 @@ from .evaluate import (
     segment_report,
     threshold_at_precision,
 )
-from .explain import choose_cutoff
+from .explain import SpanTagger, choose_cutoff, choose_tagger_cutoff, comment_words, fit_tagger, word_labels
 from .feedback import FEEDBACK_DATASET, read_feedback_files
 from .moderator import DEFAULT_FLAG_ON
 from .segment import PageSegmenter
@@ -89,6 +90,45 @@ def fit_abuse(
     weights = row_weights(train, feedback_weight)
     pipeline.fit(train["text"].tolist(), train[list(LABELS)].to_numpy(), heads__sample_weight=weights)
     return pipeline
+
+
+def fit_span_tagger(
+    abuse: Pipeline,
+    root: Path,
+    trial_texts: Sequence[str],
+    trial_gold: Sequence[set[int]],
+    thresholds: dict[str, float],
+    flag_thresholds: dict[str, float],
+) -> tuple[SpanTagger | None, float, float, float]:
+    """The span tagger, fitted on the spans marked in the Toxic Spans training comments; the cutoff with the
+    best character F1 on the trial comments taken as toxic (the task's premise: each comment is, and the
+    question is which part), that F1, and the F1 at that cutoff when the model's own verdict decides which
+    comments are toxic (as :meth:`Moderator.explain` does). No tagger (``None``, zeros) when the training
+    comments mark no spans, or every word."""
+    scorer = compile_abuse_model(abuse)
+    train = read_toxic_spans(root / "toxicity", split="train")
+    words = [comment_words(scorer, text) for text in train["text"]]
+    gold = [set(json.loads(spans)) for spans in train["spans"]]
+    if len({label for w, g in zip(words, gold, strict=True) for label in word_labels(w, g)}) < 2:
+        log.warning("the Toxic Spans training comments give one class of word only: no span tagger")
+        return None, 0.0, 0.0, 0.0
+    tagger = fit_tagger(words, gold)
+    trial_words = [comment_words(scorer, text) for text in trial_texts]
+    cutoff, f1 = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, [True] * len(trial_texts))
+    proba = scorer.predict_proba(list(trial_texts))
+    flag_limits = np.array([flag_thresholds[label] for label in DEFAULT_FLAG_ON])
+    flagged = (proba[:, [LABELS.index(label) for label in DEFAULT_FLAG_ON]] >= flag_limits).any(axis=1)
+    toxic = flagged | (proba[:, 1:] >= np.array([thresholds[c] for c in CATEGORIES])).any(axis=1)
+    _, gated = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, toxic.tolist(), grid=[cutoff])
+    log.info(
+        "explanations by the span tagger (%d training comments): cutoff %.2f, trial F1 %.4f (%.4f where the "
+        "model's verdict decides which comments are toxic)",
+        len(words),
+        cutoff,
+        f1,
+        gated,
+    )
+    return tagger, cutoff, f1, gated
 
 
 def choose_thresholds(
@@ -228,8 +268,15 @@ def train_bundle(
 
     trial = read_toxic_spans(root / "toxicity", split="trial")
     gold = [set(json.loads(spans)) for spans in trial["spans"]]
-    cutoff, spans_f1 = choose_cutoff(abuse, trial["text"].tolist(), gold)
-    log.info("explanations: cutoff %.2f, Toxic Spans trial character F1 %.4f", cutoff, spans_f1)
+    occlusion_cutoff, occlusion_f1 = choose_cutoff(abuse, trial["text"].tolist(), gold)
+    log.info(
+        "explanations by occlusion: cutoff %.2f, Toxic Spans trial character F1 %.4f", occlusion_cutoff, occlusion_f1
+    )
+    tagger, cutoff, spans_f1, gated_f1 = fit_span_tagger(
+        abuse, root, trial["text"].tolist(), gold, thresholds, flag_thresholds
+    )
+    if tagger is None:
+        cutoff, spans_f1 = occlusion_cutoff, occlusion_f1
 
     pages, split = load_pages(root)
     train_pages = [p for p in pages if split.get(p.id) == "train"]
@@ -313,11 +360,22 @@ def train_bundle(
         f"reweighted to a prevalence of {ASSUMED_PREVALENCE}: probabilities are for a comment stream in which "
         "that share of comments carries the label",
         "explanations": {
-            "method": "occlusion: a word's weight is the fall in a label's decision value when it is removed; "
-            "words whose toxicity weight reaches the cutoff are highlighted, neighbours merged, each span "
-            "labelled with the category it raises most",
+            "method": (
+                "span tagger: a logistic regression over each word's occlusion weights (the fall in every "
+                "label's decision value when the word is removed), its form, character n-grams and neighbours, "
+                "fitted on the spans marked in the Toxic Spans training comments; words whose probability "
+                "reaches the cutoff are highlighted in a comment that is flagged or has a reason (at least its "
+                "strongest word; none in other comments), neighbours merged, each span labelled with the "
+                "category its words raise most"
+                if tagger is not None
+                else "occlusion: a word's weight is the fall in a label's decision value when it is removed; "
+                "words whose toxicity weight reaches the cutoff are highlighted, neighbours merged, each span "
+                "labelled with the category it raises most"
+            ),
             "cutoff": cutoff,
             "cutoff_chosen_on": f"Toxic Spans trial split ({len(trial)} comments), best mean character F1",
+            "occlusion_only": {"cutoff": occlusion_cutoff, "toxic_spans_trial_f1": round(occlusion_f1, 4)},
+            "toxic_spans_trial_f1_own_verdict": round(gated_f1, 4) if tagger is not None else None,
         },
         "metrics": {
             "toxic_spans_trial_f1": round(spans_f1, 4),
@@ -332,9 +390,10 @@ def train_bundle(
         card["training"]["command"] += "".join(f" --feedback {f}" for f in feedback)
         card["training"]["command"] += f" --feedback-weight {feedback_weight:g}"
     card["training"]["seconds"] = round(time.monotonic() - started)
+    models = {"abuse": abuse, "segmenter": segmenter, **({"spans": tagger} if tagger is not None else {})}
     if out is not None:
-        return save_bundle(out, {"abuse": abuse, "segmenter": segmenter}, card)
-    staging = save_bundle(MODELS_DIR / f".staging-{os.getpid()}", {"abuse": abuse, "segmenter": segmenter}, card)
+        return save_bundle(out, models, card)
+    staging = save_bundle(MODELS_DIR / f".staging-{os.getpid()}", models, card)
     final = MODELS_DIR / str(read_card(staging)["version"])
     if final.exists():  # the same inputs give the same bundle: keep the one already there
         shutil.rmtree(staging)

@@ -12,7 +12,21 @@ import pytest
 from fastapi.testclient import TestClient
 
 from moderation.datasets import LABELS
-from moderation.explain import Span, explain, merge_spans, offsets_of, span_f1, word_spans
+from moderation.explain import (
+    Span,
+    SpanTagger,
+    Words,
+    choose_tagger_cutoff,
+    explain,
+    fit_tagger,
+    highlight,
+    merge_spans,
+    offsets_of,
+    span_f1,
+    word_features,
+    word_labels,
+    word_spans,
+)
 from moderation.moderator import Moderator
 from service.app import create_app
 
@@ -42,6 +56,64 @@ def test_merge_spans_joins_neighbours_and_keeps_the_strongest_category() -> None
     merged = merge_spans(text, spans, weights, cutoff=1.0)
     assert merged == [Span(4, 13, "dirty rat", "identity_attack", 2.5)]
     assert offsets_of(merged) == set(range(4, 13))
+
+
+def _words(text: str, toxic: str) -> tuple[Words, set[int]]:
+    """A comment's words with made-up occlusion weights (the toxic word weighs most), and its gold offsets."""
+    spans = word_spans(text)
+    forms = [text[a:b].lower() for a, b in spans]
+    weights = np.full((len(spans), len(LABELS)), 0.1)
+    gold: set[int] = set()
+    for i, ((a, b), form) in enumerate(zip(spans, forms, strict=True)):
+        if form == toxic:
+            weights[i] = 1.0
+            gold |= set(range(a, b))
+    return Words(spans, forms, weights), gold
+
+
+def test_span_tagger_learns_which_words_people_mark() -> None:
+    nouns = ["plan", "vote", "road", "budget", "school", "park"]
+    made = [_words(f"the {n} is a zonk and a {m}", "zonk") for n in nouns for m in nouns]
+    made += [_words(f"my {n} is near the {m}", "none") for n in nouns for m in nouns]
+    words, gold = [w for w, _ in made], [g for _, g in made]
+    assert words[0].forms == ["plan", "zonk", "plan"]  # the, is, a and and are never candidates
+    assert word_labels(words[0], gold[0]) == [0, 1, 0]
+    tagger = fit_tagger(words, gold)
+    assert isinstance(tagger, SpanTagger)
+    text = "honestly the zonk ruined the budget"
+    new, _ = _words(text, "zonk")
+    proba = tagger.predict_proba(word_features(new))[:, 1]
+    assert proba[new.forms.index("zonk")] > 0.5 > max(p for p, f in zip(proba, new.forms, strict=True) if f != "zonk")
+    cutoff, f1 = choose_tagger_cutoff(
+        tagger, ["the plan is a zonk"], [_words("the plan is a zonk", "zonk")[0]], [set(range(14, 18))], [True]
+    )
+    assert 0 < cutoff < 1 and f1 == 1.0
+    assert tagger.predict_proba([]).shape == (0, 2)
+
+
+def test_a_toxic_comment_shows_at_least_its_strongest_word() -> None:
+    text = "well, what a zonk of a plan"
+    words, _ = _words(text, "zonk")
+    weak = np.array([0.1, 0.2, 0.1, 0.05])[: len(words.spans)]
+    assert highlight(text, words, weak, cutoff=0.5) == []  # nothing reaches the cutoff
+    [span] = highlight(text, words, weak, cutoff=0.5, toxic=True)
+    assert span.text == words.forms[int(np.argmax(weak))] and span.start == text.index(span.text)
+    assert highlight("", Words([], [], np.zeros((0, len(LABELS)))), None, 0.5, toxic=True) == []
+
+
+def test_explain_uses_the_bundles_tagger(tiny_moderator: Moderator) -> None:
+    class Always(SpanTagger):
+        """Marks the word "idiot" and nothing else, whatever the weights say."""
+
+        def predict_proba(self, rows):  # type: ignore[no-untyped-def]
+            return np.array([[0.0, 1.0] if row["word"] == "idiot" else [1.0, 0.0] for row in rows])
+
+    text = "thanks, but you are an idiot"
+    spans = explain(tiny_moderator.scorer, text, cutoff=0.5, tagger=Always(), toxic=True)
+    assert [s.text for s in spans] == ["idiot"]
+    assert spans[0].category in LABELS and spans[0].start == text.index("idiot")
+    # The tagger learnt from toxic comments only: in a comment the model passes, it highlights nothing.
+    assert explain(tiny_moderator.scorer, text, cutoff=0.5, tagger=Always(), toxic=False) == []
 
 
 def test_moderator_explains_on_request(tiny_moderator: Moderator) -> None:

@@ -132,6 +132,12 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("the word bastard is vile", "bastard"),
         ("I don't think you're a moron at all.", "moron"),
         ("No one here thinks they are subhuman", "subhuman"),
+        ("kids used to shout spic at my brother", "spic"),
+        ("the account that wrote kike under my photo was banned", "kike"),
+        ("she was called a dyke at school", "dyke"),
+        ("he called my sister a whore and got banned", "whore"),
+        ("tranny is a hurtful slur", "tranny"),
+        ("if anyone calls you a retard, report it", "retard"),
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -139,7 +145,14 @@ def test_mentioned_words_are_masked(text: str, gone: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["You are an idiot", "Don't call me names, you moron", "I think you're a moron", "Nobody likes you, moron"]
+    "text",
+    [
+        "You are an idiot",
+        "Don't call me names, you moron",
+        "I think you're a moron",
+        "Nobody likes you, moron",
+        "you used to be a moron and you still are one",
+    ],
 )
 def test_used_insults_stay(text: str) -> None:
     masked = mask_mentions(normalize(text))

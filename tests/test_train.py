@@ -62,6 +62,9 @@ def test_train_bundle_end_to_end_and_reproducible(fake_root: Path, tmp_path: Pat
     assert set(card["thresholds"]) == set(LABELS)
     assert "AGPL" in card["training"]["pages"]["licence"]
     assert card["metrics"]["segmentation_dragnet_test"]["pages"] == 4
+    assert set(card["artifacts"]) == {"abuse", "segmenter", "spans"}  # the span tagger, from the marked spans
+    assert card["explanations"]["method"].startswith("span tagger")
+    assert 0 < card["explanations"]["cutoff"] < 1 and "occlusion_only" in card["explanations"]
     for name, meta in card["artifacts"].items():
         assert read_card(second)["artifacts"][name]["sha256"] == meta["sha256"], name
     moderator = Moderator.load(first)
