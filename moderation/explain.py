@@ -111,8 +111,8 @@ def merge_spans(
     chosen = weights[:, [LABELS.index(label) for label in select]].max(axis=1) if strength is None else strength
     by_label = weights[:, [LABELS.index(label) for label in labels]]
     out: list[Span] = []
-    for (start, end), strength, row in zip(spans, chosen, by_label, strict=True):
-        if strength < cutoff:
+    for (start, end), value, row in zip(spans, chosen, by_label, strict=True):
+        if value < cutoff:
             continue
         best = int(np.argmax(row))
         word = Span(start, end, text[start:end], labels[best], round(float(row[best]), 4))
@@ -215,6 +215,8 @@ def explain(
 ) -> list[Span]:
     """The spans of `text` a moderator should see highlighted: by the bundle's tagger where it has one, else
     by occlusion weight; at least one when the comment is `toxic` (see :func:`highlight`)."""
+    if tagger is not None and not toxic:
+        return []  # what highlight() would say, without the occlusion it would not use
     words = comment_words(model, text)
     return highlight(text, words, tag_words(tagger, words) if tagger is not None else None, cutoff, toxic)
 
