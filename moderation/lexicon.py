@@ -9,8 +9,9 @@ become features whose weights the abuse model learns from data.
   see (:func:`mask_identity`): naming one's identity must never push a score up, and the public data
   over-represents identity words in abusive rows. Whether a group is *attacked* is told by the attack
   features below, which fire only next to attack words.
-- Attack features count: slurs (curated) and their one-slip misspellings that are not English words; an
-  identity term near a dehumanising or abusive word; dehumanising language
+- Attack features count: slurs (curated) and their one-slip misspellings that are not English words;
+  insults for a person (curated: idiot, cretin, scumbag ...); an identity term near a dehumanising or
+  abusive word; dehumanising language
   (animal, vermin and disease names, "X-eater" and "eater of X" compounds, "subhuman"); blends of a
   word, name or group with an obscenity that no dictionary holds; "go back to ..." attacks. A blend is
   only a blend when the whole word is not an ordinary English word, so Scunthorpe, cocktail and
@@ -65,6 +66,19 @@ SLURS: frozenset[str] = frozenset(
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 _SLUR_STEMS = frozenset(w for w in SLURS if not w.endswith("s") or w[:-1] not in SLURS)
+
+# Insults for a person, curated by hand: nouns whose ordinary use is contempt for whoever they name.
+INSULT_NOUNS: frozenset[str] = frozenset(
+    """
+    idiot idiots moron morons imbecile imbeciles cretin cretins halfwit halfwits dimwit dimwits nitwit nitwits
+    dunce dunces buffoon buffoons clown clowns jackass jackasses dumbass dumbasses dickhead dickheads knobhead
+    knobheads asshole assholes arsehole arseholes bastard bastards scumbag scumbags loser losers twit twits
+    tosser tossers wanker wankers prick pricks douchebag douchebags numpty numpties plonker plonkers pillock
+    pillocks muppet muppets bonehead boneheads blockhead blockheads airhead airheads dipshit dipshits shithead
+    shitheads jerk jerks creep creeps lowlife lowlifes degenerate degenerates simpleton simpletons ignoramus
+    ignoramuses hypocrite hypocrites liar liars coward cowards bigot bigots fool fools oaf oafs lout louts
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
 
 
 def _near_variants(word: str) -> set[str]:
@@ -172,10 +186,12 @@ FEATURES: tuple[str, ...] = (
     "threat",
     "no_person",
     "unaimed_rudeness",
+    "insult_word",
 )
 """The attack features :class:`AttackFeatures` emits, in column order; also the `kind` of a :class:`Match`."""
-_FEATURES_BEFORE_UNAIMED = FEATURES[:-1]
-"""The features of bundles fitted before `unaimed_rudeness` existed, which they still score with."""
+_FEATURES_BEFORE_RECORDED = FEATURES[:9]
+"""The features of bundles fitted before the fitted transformer recorded its own list, which they still
+score with."""
 
 
 @dataclass(frozen=True)
@@ -303,7 +319,7 @@ def _is_innocent(word: str, innocent: frozenset[str]) -> bool:
 
 @lru_cache(maxsize=65_536)
 def _word_evidence(word: str, innocent: frozenset[str], near: frozenset[str]) -> tuple[str, ...]:
-    """The attack-feature kinds one token is evidence of on its own: a slur or near-slur, or a blend.
+    """The attack-feature kinds one token is evidence of on its own: a slur or near-slur, an insult, a blend.
 
     Memoised: tokens repeat across a comment stream, and the answer depends on nothing but its arguments.
     """
@@ -311,6 +327,12 @@ def _word_evidence(word: str, innocent: frozenset[str], near: frozenset[str]) ->
     if word in SLURS or word in near:
         # A slur names a group with contempt: it is a group attack too (a feature with ample data).
         return ("slur" if word in SLURS else "near_slur", "group_attack")
+    insult = ("insult_word",) if word in INSULT_NOUNS else ()
+    return insult + _blend_evidence(word, innocent)
+
+
+def _blend_evidence(word: str, innocent: frozenset[str]) -> tuple[str, ...]:
+    """The blend kinds of a token that fuses a word, name or group with an obscenity."""
     if len(word) < 6 or _is_innocent(word, innocent):
         return ()
     found = _ROOT_AT_END.match(word) or _ROOT_AT_START.match(word)
@@ -431,11 +453,11 @@ class AttackFeatures(TransformerMixin, BaseEstimator):
             if nobody:
                 counts[i, column["unaimed_rudeness"]] = len(_RUDE_WORD.findall(text))
         counts = np.log1p(counts)
-        return counts if len(features) == len(FEATURES) else counts[:, : len(features)]
+        return counts if features == FEATURES else counts[:, [column[kind] for kind in features]]
 
     def fitted_features(self) -> tuple[str, ...]:
         """The features this fitted transformer emits: :data:`FEATURES`, or the older list it was fitted with."""
-        return tuple(getattr(self, "features_", _FEATURES_BEFORE_UNAIMED))
+        return tuple(getattr(self, "features_", _FEATURES_BEFORE_RECORDED))
 
     def transform(self, X: Iterable[str]) -> sparse.csr_matrix:
         return sparse.csr_matrix(self.counts(X))

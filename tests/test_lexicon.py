@@ -71,6 +71,7 @@ def test_identity_terms_are_whole_words() -> None:
         ("you'd better hide, all of you", "threat"),
         ("I will make sure you never walk again", "threat"),
         ("refugees are a swarm of locusts", "group_attack"),
+        ("nobody cares, you cretin", "insult_word"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -117,9 +118,13 @@ def test_rude_words_count_only_where_nobody_is_named(features: AttackFeatures) -
 
 def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(features: AttackFeatures) -> None:
     old = copy.deepcopy(features)
-    del old.features_  # as unpickled from a bundle fitted before `unaimed_rudeness`
-    assert old.transform(["this stupid printer"]).shape == (1, len(FEATURES) - 1)
-    assert list(old.get_feature_names_out()) == list(FEATURES[:-1])
+    del old.features_  # as unpickled from a bundle fitted before the transformer recorded its features
+    assert old.transform(["this stupid printer"]).shape == (1, 9)
+    assert list(old.get_feature_names_out()) == list(FEATURES[:9])
+    newer = copy.deepcopy(features)
+    newer.features_ = ("slur", "insult_word")  # any recorded list: its columns, in its order
+    text = normalize("you moron")
+    assert newer.counts([text])[0].tolist() == pytest.approx([0.0, np.log1p(1)])
 
 
 @pytest.mark.parametrize(
