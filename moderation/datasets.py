@@ -266,10 +266,9 @@ def read_dragnet_comments(root: Path) -> pd.DataFrame:
 def read_contrast(root: Path) -> pd.DataFrame:
     """The project's own contrast sentences (:mod:`moderation.contrast`): nothing is read from `root`."""
     rows = contrast_rows()
-    frame = pd.DataFrame({"text": [text for text, _ in rows]})
-    for name in LABELS:
-        frame[name] = np.array([labels.get(name, np.nan) for _, labels in rows], dtype=float)
-    return frame
+    return _frame(
+        [text for text, _ in rows], {name: [labels.get(name, np.nan) for _, labels in rows] for name in LABELS}
+    )
 
 
 @dataclass(frozen=True)

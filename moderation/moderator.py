@@ -7,7 +7,7 @@ so every caller scores the same way.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -58,6 +58,11 @@ class Score:
     categories: dict[str, float]
     spans: list[Span] | None = None
 
+    @property
+    def toxic(self) -> bool:
+        """Whether the comment is flagged or has a reason: what explanations highlight at least one word of."""
+        return self.flagged or bool(self.reasons)
+
     def to_dict(self) -> dict[str, Any]:
         """The score as the CLI and the service emit it; `spans` only when an explanation was asked for."""
         out = asdict(self)
@@ -90,6 +95,22 @@ class Block:
         if self.score is not None:
             out.update(self.score.to_dict())
         return out
+
+
+def decide(
+    proba: np.ndarray, thresholds: Mapping[str, float], flag_on: Sequence[str], flag_thresholds: Mapping[str, float]
+) -> list[Score]:
+    """Verdicts on probability rows ``(n, len(LABELS))``: `reasons` are the categories at or above their
+    `thresholds`, `flagged` whether a `flag_on` label reaches its flag threshold."""
+    out = []
+    flag_columns = [LABELS.index(label) for label in flag_on]
+    flag_limits = np.array([flag_thresholds[label] for label in flag_on])
+    for row in proba:
+        cats = {c: round(float(p), 6) for c, p in zip(CATEGORIES, row[1:], strict=True)}
+        reasons = sorted((c for c in CATEGORIES if cats[c] >= thresholds[c]), key=lambda c: -cats[c])
+        flagged = bool((row[flag_columns] >= flag_limits).any())
+        out.append(Score(abuse=round(float(row[0]), 6), flagged=flagged, reasons=reasons, categories=cats))
+    return out
 
 
 def page_lines(page: str) -> list[tuple[int, str]]:
@@ -157,15 +178,7 @@ class Moderator:
 
     def decide(self, proba: np.ndarray) -> list[Score]:
         """Turn probability rows into verdicts with the card's thresholds."""
-        out = []
-        flag_columns = [LABELS.index(label) for label in self.flag_on]
-        flag_limits = np.array([self.flag_thresholds[label] for label in self.flag_on])
-        for row in proba:
-            cats = {c: round(float(p), 6) for c, p in zip(CATEGORIES, row[1:], strict=True)}
-            reasons = sorted((c for c in CATEGORIES if cats[c] >= self.thresholds[c]), key=lambda c: -cats[c])
-            flagged = bool((row[flag_columns] >= flag_limits).any())
-            out.append(Score(abuse=round(float(row[0]), 6), flagged=flagged, reasons=reasons, categories=cats))
-        return out
+        return decide(proba, self.thresholds, self.flag_on, self.flag_thresholds)
 
     @property
     def span_cutoff(self) -> float:
@@ -179,8 +192,7 @@ class Moderator:
         none otherwise. `score` is the text's own, if known."""
         if score is None:
             [score] = self.decide(self.predict_proba([text]))
-        toxic = score.flagged or bool(score.reasons)
-        return explain(self.scorer, text, self.span_cutoff, self.bundle.models.get("spans"), toxic=toxic)
+        return explain(self.scorer, text, self.span_cutoff, self.bundle.models.get("spans"), toxic=score.toxic)
 
     def score(self, texts: Sequence[str], explain: bool = False) -> list[Score]:
         """Score comments for abuse, one :class:`Score` per text, in order; with `explain`, add their spans."""

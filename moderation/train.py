@@ -26,7 +26,7 @@ from . import __version__
 from .abuse import build_abuse_pipeline
 from .bundle import MODELS_DIR, default_bundle_path, read_card, save_bundle, sha256_file
 from .compiled import compile_abuse_model
-from .datasets import CATEGORIES, DATASETS, LABELS, Page, data_dir, load_abuse_data, load_pages, read_toxic_spans
+from .datasets import DATASETS, LABELS, Page, data_dir, load_abuse_data, load_pages, read_toxic_spans
 from .errors import BundleError, TrainingDataError
 from .evaluate import (
     at_prevalence,
@@ -39,7 +39,7 @@ from .evaluate import (
 )
 from .explain import SpanTagger, choose_cutoff, choose_tagger_cutoff, comment_words, fit_tagger, word_labels
 from .feedback import FEEDBACK_DATASET, read_feedback_files
-from .moderator import DEFAULT_FLAG_ON
+from .moderator import DEFAULT_FLAG_ON, decide
 from .segment import PageSegmenter
 
 log = logging.getLogger(__name__)
@@ -115,11 +115,9 @@ def fit_span_tagger(
     tagger = fit_tagger(words, gold)
     trial_words = [comment_words(scorer, text) for text in trial_texts]
     cutoff, f1 = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, [True] * len(trial_texts))
-    proba = scorer.predict_proba(list(trial_texts))
-    flag_limits = np.array([flag_thresholds[label] for label in DEFAULT_FLAG_ON])
-    flagged = (proba[:, [LABELS.index(label) for label in DEFAULT_FLAG_ON]] >= flag_limits).any(axis=1)
-    toxic = flagged | (proba[:, 1:] >= np.array([thresholds[c] for c in CATEGORIES])).any(axis=1)
-    _, gated = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, toxic.tolist(), grid=[cutoff])
+    verdicts = decide(scorer.predict_proba(list(trial_texts)), thresholds, DEFAULT_FLAG_ON, flag_thresholds)
+    toxic = [verdict.toxic for verdict in verdicts]
+    _, gated = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, toxic, grid=[cutoff])
     log.info(
         "explanations by the span tagger (%d training comments): cutoff %.2f, trial F1 %.4f (%.4f where the "
         "model's verdict decides which comments are toxic)",
