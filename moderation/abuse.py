@@ -201,14 +201,23 @@ class MaskedLogisticHeads(ClassifierMixin, BaseEstimator):
         return (self.predict_proba(X) >= 0.5).astype(int)
 
 
+ATTACK_WEIGHT = 3.0
+"""Scale of the attack features against the n-gram blocks. Under one regularisation strength for all
+features, scaling a block up is regularising it less: the few dense attack features (a slur, an insult for
+a person) then carry weight of their own instead of sharing it with the n-grams of the words they match,
+which is what lets a slur in an otherwise plain sentence count (functional suite: disguised slurs 0.794 ->
+0.817, overall 0.905 -> 0.907, validation AUC unchanged; a weight of 6 gave the same and fitted twice as slowly)."""
+
+
 def build_abuse_pipeline(
     C: float | Sequence[float] = 4.0,
     word_max_features: int = 150_000,
     char_max_features: int = 200_000,
     n_jobs: int | None = None,
+    attack_weight: float = ATTACK_WEIGHT,
 ) -> Pipeline:
     """The untrained abuse pipeline: text views, then word 1-2-grams and char 2-5-grams of the identity-masked
-    view with attack features of the full view, then the calibrated heads."""
+    view with attack features of the full view (scaled by `attack_weight`), then the calibrated heads."""
     words = CompactTfidfVectorizer(
         lowercase=False,
         ngram_range=(1, 2),
@@ -230,6 +239,7 @@ def build_abuse_pipeline(
     features = ColumnTransformer(
         [("words", words, "masked"), ("chars", chars, "masked"), ("attack", AttackFeatures(), "text")],
         sparse_threshold=1.0,
+        transformer_weights={"attack": attack_weight},
     )
     return Pipeline(
         [("views", TextViews()), ("features", features), ("heads", MaskedLogisticHeads(C=C, n_jobs=n_jobs))]

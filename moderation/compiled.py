@@ -140,13 +140,16 @@ class CompiledAbuseModel:
         weights = self.heads.coef_by_feature()
         fitted = {name: (transformer, column) for name, transformer, column in features.transformers_}
         slices = features.output_indices_
+        # A ColumnTransformer's transformer weights scale each block's features: fold them into its weights.
+        scale = features.transformer_weights or {}
+        block = {name: weights[slices[name]] * float(scale.get(name, 1.0)) for name in ("words", "chars", "attack")}
         words, chars = fitted["words"][0], fitted["chars"][0]
         self.attack: AttackFeatures = fitted["attack"][0]
         self.word_counts = _WordCounts(words)
         self.char_counts = chars.counts
-        self.words = _Tfidf(words, weights[slices["words"]])
-        self.chars = _Tfidf(chars, weights[slices["chars"]])
-        self.attack_weights = weights[slices["attack"]]
+        self.words = _Tfidf(words, block["words"])
+        self.chars = _Tfidf(chars, block["chars"])
+        self.attack_weights = block["attack"]
 
     @staticmethod
     def supports(pipeline: object) -> bool:

@@ -16,8 +16,9 @@ become features whose weights the abuse model learns from data.
   word, name or group with an obscenity that no dictionary holds; "go back to ..." attacks. A blend is
   only a blend when the whole word is not an ordinary English word, so Scunthorpe, cocktail and
   assassin stay innocent. Threat constructions ("I will hurt you", "I know where you live", "you will
-  pay") count as well. A feature marks texts that name no person at all (no pronoun, group or
-  mention), and the last counts the rude words in such a text: abuse of a printer is not an insult.
+  pay") count as well. A feature marks texts that name no person at all (no pronoun, group, mention,
+  person noun, title, side or insult for a person), and the last counts the rude words in such a text:
+  abuse of a printer is not an insult.
 - Mentioned words (negated, quoted, named as a word or a slur) are replaced by one placeholder before
   any feature sees them (:func:`mask_mentions`): "I would never call anyone a ..." uses no slur.
 """
@@ -172,7 +173,12 @@ _RUDE_WORD = re.compile(r"\b(?:" + _RUDE + r"|piece of \w+|excuse for an? \w+)\b
 _PERSON = re.compile(
     r"\b(?:you|your|yours|yourself|u|ur|ya|he|him|his|she|her|hers|they|them|their|people|guy|guys|man|woman|"
     r"person|persons|anyone|anybody|someone|somebody|everyone|everybody|whoever|folks|author|writer|poster|"
-    r"commenter|reporter|journalist|editor|moderator|politician|boy|girl|lady|dude|bloke|kid|kids|mate|sir)\b|@\w"
+    r"commenter|reporter|journalist|editor|moderator|politician|boy|girl|lady|dude|bloke|kid|kids|mate|sir|"
+    # People named by title, office or side: "Mr. X is a ...", "the president", "liberals are ...".
+    r"mr|mrs|ms|dr|president|minister|mayor|senator|governor|premier|councillor|councilor|congressman|"
+    r"liberals|conservatives|democrats|republicans|leftists|rightists|progressives|socialists|communists|"
+    r"fascists|nazis|supporters|voters|fans|trolls|politicians|officials|leaders|members|citizens|residents|"
+    r"parents|teachers|police|cops|protesters|protestors|activists|followers)\b|@\w"
 )
 
 FEATURES: tuple[str, ...] = (
@@ -305,9 +311,9 @@ def mask_identity(text: str) -> str:
 
 
 def names_person(text: str) -> bool:
-    """Whether a normalised text names anyone abuse could be aimed at: a pronoun, a person, a group or a
-    mention (``@name``)."""
-    return bool(_PERSON.search(text) or identity_spans(text))
+    """Whether a normalised text names anyone abuse could be aimed at: a pronoun, a person (by role, title
+    or side, or by an insult for a person: "these idiots"), a group or a mention (``@name``)."""
+    return bool(_PERSON.search(text) or identity_spans(text) or any(w in INSULT_NOUNS for w in _WORD.findall(text)))
 
 
 def _is_innocent(word: str, innocent: frozenset[str]) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 from conftest import tiny_abuse_frame
@@ -74,6 +76,17 @@ def test_shipped_bundle_on_real_comments(shipped_moderator: Moderator, shared_da
     frame = load_abuse_data()
     texts = frame.loc[frame["split"] == "valid", "text"].sample(2000, random_state=0).tolist()
     _same(shipped_moderator.abuse_model, shipped_moderator.scorer, texts)
+
+
+def test_transformer_weights_are_folded_into_the_compiled_weights(tiny_moderator: Moderator) -> None:
+    pipeline = copy.deepcopy(tiny_moderator.abuse_model)  # changed below: keep the shared fixture as it is
+    features = pipeline.named_steps["features"]
+    texts = ["you are an idiot", "f u c k this, go back to where you came from", "a fine article", ""]
+    before = CompiledAbuseModel(pipeline).decision_function(texts)
+    features.transformer_weights = {"words": 0.5, "chars": 2.0, "attack": 4.0}
+    compiled = CompiledAbuseModel(pipeline)
+    _same(pipeline, compiled, texts)
+    assert not np.allclose(compiled.decision_function(texts), before)
 
 
 def test_empty_batch(tiny_moderator: Moderator) -> None:

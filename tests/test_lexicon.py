@@ -17,6 +17,7 @@ from moderation.lexicon import (
     identity_spans,
     mask_identity,
     mask_mentions,
+    names_person,
 )
 from moderation.normalize import normalize
 
@@ -114,6 +115,22 @@ def test_rude_words_count_only_where_nobody_is_named(features: AttackFeatures) -
     out = features.counts([normalize("this stupid printer is a useless piece of junk"), normalize("you stupid idiot")])
     assert out[0, column] == pytest.approx(np.log1p(3))  # stupid, useless, piece of junk
     assert out[1, column] == 0  # aimed at someone: the insult features' business
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("this stupid printer is a useless piece of junk", False),
+        ("what a stupid rule", False),
+        ("these idiots never learn", True),  # an insult for a person names one
+        ("mr. smith is clueless", True),
+        ("the president lied again", True),
+        ("liberals ruined this town", True),
+        ("you are wrong", True),
+    ],
+)
+def test_who_a_text_names(text: str, named: bool) -> None:
+    assert names_person(normalize(text)) is named
 
 
 def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(features: AttackFeatures) -> None:
