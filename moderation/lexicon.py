@@ -454,7 +454,9 @@ class AttackFeatures(TransformerMixin, BaseEstimator):
         for i, text in enumerate(texts):
             for match in find_attacks(text, self.innocent_, self.near_slurs_):
                 counts[i, column[match.kind]] += 1
-            nobody = not (names_person(text) or counts[i, column["slur"]])
+            # Evidence already counted first: a slur or an insult for a person names someone, and spares
+            # names_person its scan of the words for that insult.
+            nobody = not (counts[i, column["slur"]] or counts[i, column["insult_word"]] or names_person(text))
             counts[i, column["no_person"]] = nobody
             if nobody:
                 counts[i, column["unaimed_rudeness"]] = len(_RUDE_WORD.findall(text))
