@@ -4,10 +4,10 @@
 
 Cases come from `moderation.suite.cases()`: template sentences, one group per behaviour (slurs and their
 disguises, dehumanisation, threats and insults should be flagged; profanity that attacks no one, identity
-words in neutral or positive statements, negations, counter-speech, reclaimed use, innocent substrings
-and abuse of objects should not). Prints a per-group table (cases, expected verdict, accuracy), the overall
-accuracy against the project's targets (0.95 overall, 0.80 in every group), and up to N failing examples
-per group with their abuse score.
+words in neutral or positive statements, negations, counter-speech, reclaimed use, innocent substrings,
+abuse of objects and threat words in harmless use should not). Prints a per-group table (cases, expected
+verdict, accuracy), the overall accuracy against the project's targets (0.95 overall, 0.80 in every
+group), and up to N failing examples per group with their abuse score.
 """
 
 from __future__ import annotations

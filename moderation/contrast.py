@@ -197,6 +197,19 @@ BENIGN_ACTS: tuple[str, ...] = (
     "answer",
 )
 """What a person may do to another that is no threat: the other half of each threat pair."""
+DESERVED_GOODS: tuple[str, ...] = (
+    "a pay rise",
+    "an apology",
+    "better than this",
+    "a medal",
+    "a fair hearing",
+    "our thanks",
+    "a second chance",
+    "credit for this",
+    "to be heard",
+    "a proper holiday",
+)
+"""Good things someone "deserves": the verb alone is no threat."""
 THREAT_ACTS: tuple[str, ...] = (
     "kill",
     "hurt",
@@ -425,6 +438,18 @@ def threat_pairs() -> Iterator[Row]:
             yield frame.format(**{**fields, "v": BENIGN_ACTS[(i + j) % len(BENIGN_ACTS)]}), dict(_CLEAN)
 
 
+def deserve_rows() -> Iterator[Row]:
+    """What a person or group "deserves" when it is something good: no threat. Only the negatives are
+    written; the public threats ("deserves to die") and the threat patterns of :mod:`moderation.lexicon`
+    hold the positives. Few public rows use the verb kindly, so a threat head learns it from the threats."""
+    frames = ["{p} {deserve} {x}", "honestly {p} {deserve} {x}", "if you ask me {p} {deserve} {x}"]
+    for i in range(len(PEOPLE) + len(GROUPS)):
+        person = PEOPLE[i] if i < len(PEOPLE) else GROUPS[i - len(PEOPLE)]
+        verb = "deserve" if person in ("you", "they") or i >= len(PEOPLE) else "deserves"
+        for j, good in enumerate(_take(DESERVED_GOODS, 3, 3 * i)):
+            yield frames[(i + j) % len(frames)].format(p=person, deserve=verb, x=good), dict(_CLEAN)
+
+
 def object_rows() -> Iterator[Row]:
     """Rude words aimed at things: profanity, perhaps, but no attack on anyone."""
     templates = [
@@ -464,7 +489,7 @@ def profanity_rows() -> Iterator[Row]:
             yield f"the {thing} is {praise}", {**_NOT_PEOPLE, "profanity": 1.0}
 
 
-FAMILIES = (insult_pairs, slur_pairs, group_pairs, threat_pairs, object_rows, profanity_rows)
+FAMILIES = (insult_pairs, slur_pairs, group_pairs, threat_pairs, deserve_rows, object_rows, profanity_rows)
 """Every family of contrast sentences, in the order they are written."""
 
 

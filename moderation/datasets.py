@@ -124,16 +124,21 @@ def read_toxic_spans(root: Path, split: str = "train") -> pd.DataFrame:
 
 
 def read_olid(root: Path) -> pd.DataFrame:
-    """OLID v1.0 (OffensEval 2019) tweets: offensive or not, targeted or not, and at whom."""
+    """OLID v1.0 (OffensEval 2019) tweets: offensive or not, targeted or not, and at whom.
+
+    Offence aimed at an organisation, event or issue (target OTH) is no abuse of a person: `abuse` and
+    `insult` 0, as for rudeness about a thing."""
     raw = pd.read_csv(_require(root / "olid_training_v1.0.tsv.gz"), sep="\t", quoting=3, dtype=str)
     off, nott = raw["subtask_a"] == "OFF", raw["subtask_a"] == "NOT"
     unt = raw["subtask_b"] == "UNT"
-    ind = (raw["subtask_b"] == "TIN") & (raw["subtask_c"] == "IND")
+    tin = raw["subtask_b"] == "TIN"
+    ind, oth = tin & (raw["subtask_c"] == "IND"), tin & (raw["subtask_c"] == "OTH")
     return _frame(
         raw["tweet"],
         {
+            "abuse": _where(oth, 0.0),
             "toxicity": _combine(_where(off, 1.0), _where(nott, 0.0)),
-            "insult": _combine(_where(ind, 1.0), _where(nott | unt, 0.0)),
+            "insult": _combine(_where(ind, 1.0), _where(nott | unt | oth, 0.0)),
             "profanity": _combine(_where(unt, 1.0), _where(nott, 0.0)),
             "threat": _where(nott, 0.0),
             "identity_attack": _where(nott, 0.0),
@@ -374,6 +379,8 @@ def _derive_labels(df: pd.DataFrame, aimed: np.ndarray | None = None) -> pd.Data
       dataset says targets no one (OLID's untargeted profanity); negative when toxicity is known to be 0
       or for that untargeted profanity; otherwise unknown. Toxicity alone in a text that names no person
       or group (`aimed` false: "this article is garbage") is unknown too: it may be rudeness about a thing.
+      A dataset that annotates `abuse` itself (OLID's offence aimed at a thing, the contrast sentences'
+      rudeness about objects) keeps its own value.
     """
     severe = (df["threat"] == 1.0) & ((df["identity_attack"] == 1.0) | (df["insult"] == 1.0))
     df["severe_toxicity"] = np.where(df["severe_toxicity"].isna() & severe, 1.0, df["severe_toxicity"])
@@ -382,7 +389,8 @@ def _derive_labels(df: pd.DataFrame, aimed: np.ndarray | None = None) -> pd.Data
     aimed = np.ones(len(df), dtype=bool) if aimed is None else np.asarray(aimed, dtype=bool)
     positive = attack | ((df["toxicity"] == 1.0) & ~untargeted & aimed)
     negative = (df["toxicity"] == 0.0) | untargeted
-    df["abuse"] = np.where(positive, 1.0, np.where(negative, 0.0, np.nan))
+    derived = np.where(positive, 1.0, np.where(negative, 0.0, np.nan))
+    df["abuse"] = np.where(df["abuse"].notna(), df["abuse"], derived)
     return df
 
 

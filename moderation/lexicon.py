@@ -133,10 +133,16 @@ _DEHUMANISE = re.compile(
     r"\b(?:eaters? of \w+|\w+[- ]eaters?|(?:you|ur|u|they|them|those|these|he|she|his|her|all)\b(?:\s+\w+){0,3}\s+"
     r"(?:" + _DEHUMANISING + r"))\b"
 )
+# A person named by role, as a threat's object: "I will shoot the author", "we'll hurt that reporter".
+_NAMED_PERSON = (
+    r"(?:the|that|this|your|my|his|her|their)\s+(?:author|writer|reporter|journalist|editor|moderator|poster|"
+    r"commenter|mayor|president|minister|senator|councillor|politician|guy|man|woman|bloke|kid|neighbour|"
+    r"neighbor|boss|teacher|referee|judge|cop|officer|wife|husband)s?"
+)
 _THREAT = re.compile(
     r"\b(?:i|we|i'm|im|we're|someone|somebody|they)\s+(?:will|'ll|ll|am|are|is|'m|m|gonna|going to|should|"
     r"would|want to|wanna|could)\s+(?:\w+\s+){0,2}(?:kill|hurt|shoot|stab|beat|hang|murder|burn|rape|strangle|"
-    r"choke|smash|break|bash|hunt)\s+(?:you|u|ya|him|her|them|your|ur|his|their|every|all)\b|"
+    r"choke|smash|break|bash|hunt)\s+(?:you|u|ya|him|her|them|your|ur|his|their|every|all|" + _NAMED_PERSON + r")\b|"
     r"\b(?:know|found|find|find out) where (?:you|u|he|she|they) (?:live|work)s?\b|\bwatch (?:your|ur) back\b|"
     r"\byou(?:'ll| will| are going to| gonna)\s+(?:\w+\s+)?(?:die|pay|regret|bleed|suffer)\b|"
     r"\bdeserves? to (?:die|be (?:shot|killed|hanged|raped|beaten))\b"
@@ -252,6 +258,21 @@ _MENTION_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
             r"\bcall(?:s|ed|ing)\s+(?:me|him|her|us|them|(?:my|his|her|our|their|an?|the)\s+\w+)\s+(?:an?\s+)?([\w*]+)",
         ),
         (("called",), r"\b(?:being|been|was|were|be|get|got|gets|getting)\s+called\s+(?:an?\s+)?([\w*]+)"),
+        # a claim reported as a condition: "when someone says X are Y, speak up", "if anyone tells you you're Y"
+        (
+            ("if", "when"),
+            r"\b(?:if|when|whenever)\s+(?:someone|somebody|anyone|anybody|people|they|he|she|a\s+\w+)\s+(?:says?|said|"
+            r"claims?|claimed|tells?\s+you|told\s+you|writes?|wrote|posts?|posted)\s+(?:that\s+)?(?:(?:\w+\s+){1,3}?"
+            r"(?:are|is|were|was)|(?:\w+\s+){0,2}?\w+'(?:re|s))\s+(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)",
+        ),
+        # a claim condemned: "saying X are Y is bigotry", "to claim that X is Y is racist"
+        (
+            ("saying", "claiming", "to say", "to claim", "suggesting"),
+            r"\b(?:saying|claiming|suggesting|to say|to claim|to suggest)\s+(?:that\s+)?(?:\w+\s+){1,3}?(?:are|is)\s+"
+            r"(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)\s+(?:is|was|isn't)\s+(?:\w+\s+)?(?:bigot(?:ed|ry)|racis[mt]|"
+            r"sexis[mt]|homophobi[ac]|hateful|wrong|disgusting|unacceptable|vile|offensive|ignorant|hate\s+speech|"
+            r"nonsense|false|a\s+lie)\b",
+        ),
         # a word named as a slur: "X is a racist slur"
         (("slur", "epithet", "insult"), r"\b([\w*]+)\s+is\s+(?:an?\s+)?(?:\w+\s+)?(?:slur|epithet|insult)\b"),
         # a quoted slur or insult: reported speech, not the writer's own words

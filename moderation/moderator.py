@@ -23,6 +23,10 @@ from .explain import DEFAULT_SPAN_CUTOFF, Span, explain
 from .segment import SEGMENT_LABELS, PageSegmenter, group_comments
 
 DEFAULT_FLAG_ON: tuple[str, ...] = ("identity_attack", "insult", "threat", "severe_toxicity", "abuse")
+ATTACK_CATEGORIES: tuple[str, ...] = ("identity_attack", "insult", "threat", "severe_toxicity")
+"""The categories that make a comment abuse of a person (the `abuse` label is positive wherever one is):
+they flag only where `abuse` agrees, above the card's floor. Toxicity and profanity, which a site may
+add to the flag policy, are not held to it."""
 """Labels that flag a comment by default: abuse aimed at people or groups, that is the four attack
 categories and `abuse` (toxicity aimed at people). `toxicity` itself is not among them: in the public data
 it also covers profanity and rudeness about things, which should not flag. Profanity that attacks no one
@@ -98,17 +102,26 @@ class Block:
 
 
 def decide(
-    proba: np.ndarray, thresholds: Mapping[str, float], flag_on: Sequence[str], flag_thresholds: Mapping[str, float]
+    proba: np.ndarray,
+    thresholds: Mapping[str, float],
+    flag_on: Sequence[str],
+    flag_thresholds: Mapping[str, float],
+    abuse_floor: float = 0.0,
 ) -> list[Score]:
     """Verdicts on probability rows ``(n, len(LABELS))``: `reasons` are the categories at or above their
-    `thresholds`, `flagged` whether a `flag_on` label reaches its flag threshold."""
+    `thresholds`, `flagged` whether a `flag_on` label reaches its flag threshold; an attack category
+    (:data:`ATTACK_CATEGORIES`) flags only where `abuse` is at least `abuse_floor` too (a threat head alone
+    reading "my feet are killing me" as a threat, against an abuse head that sees no abuse, shows as a
+    reason but does not flag)."""
     out = []
     flag_columns = [LABELS.index(label) for label in flag_on]
     flag_limits = np.array([flag_thresholds[label] for label in flag_on])
+    unfloored = np.array([label not in ATTACK_CATEGORIES for label in flag_on])
     for row in proba:
         cats = {c: round(float(p), 6) for c, p in zip(CATEGORIES, row[1:], strict=True)}
         reasons = sorted((c for c in CATEGORIES if cats[c] >= thresholds[c]), key=lambda c: -cats[c])
-        flagged = bool((row[flag_columns] >= flag_limits).any())
+        reached = (row[flag_columns] >= flag_limits) & (unfloored | (row[0] >= abuse_floor))
+        flagged = bool(reached.any())
         out.append(Score(abuse=round(float(row[0]), 6), flagged=flagged, reasons=reasons, categories=cats))
     return out
 
@@ -142,6 +155,7 @@ class Moderator:
         policy = bundle.card.get("flag_policy", {})
         self.flag_on: tuple[str, ...] = parse_flag_on(flag_on) or parse_flag_on(policy.get("flag_on")) or ("abuse",)
         self.flag_thresholds: dict[str, float] = {**self.thresholds, **policy.get("thresholds", {})}
+        self.abuse_floor = float(policy.get("abuse_floor", 0.0))
 
     @classmethod
     def load(cls, path: str | os.PathLike[str] | None = None, flag_on: str | Sequence[str] | None = None) -> Moderator:
@@ -178,7 +192,7 @@ class Moderator:
 
     def decide(self, proba: np.ndarray) -> list[Score]:
         """Turn probability rows into verdicts with the card's thresholds."""
-        return decide(proba, self.thresholds, self.flag_on, self.flag_thresholds)
+        return decide(proba, self.thresholds, self.flag_on, self.flag_thresholds, self.abuse_floor)
 
     @property
     def span_cutoff(self) -> float:

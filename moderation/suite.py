@@ -4,7 +4,8 @@ The functional suite (CheckList/HateCheck style) is generated from templates, on
 each case a text with the verdict a moderator expects (`flagged` or not). It measures what held-out
 ROC AUC cannot: whether the model catches slurs, their disguises, dehumanisation, threats and insults,
 and whether it leaves alone profanity that attacks no one, identity words in neutral or positive
-statements, negations, counter-speech, reclaimed use, innocent substrings and abuse of objects.
+statements, negations, counter-speech, reclaimed use, innocent substrings, abuse of objects and the
+words of threats in harmless use ("my feet are killing me").
 
 The bias evaluation scores benign and toxic template sentences over the same identity groups and
 computes the Jigsaw 2019 "Unintended Bias in Toxicity Classification" metrics (subgroup AUC, BPSN AUC,
@@ -76,6 +77,7 @@ EXPECTED_FLAGGED: dict[str, bool] = {
     "reclaimed": False,
     "innocent_substring": False,
     "object_abuse": False,
+    "harmless_threat_words": False,
 }
 """Every group of the functional suite, in report order, with the verdict all its cases expect."""
 GROUPS: tuple[str, ...] = tuple(EXPECTED_FLAGGED)
@@ -674,6 +676,57 @@ def _object_abuse_cases() -> list[str]:
     return out + [t.format(s=s) for s, ts in zip(situations, chosen, strict=True) for t in ts]
 
 
+def _harmless_threat_words_cases() -> list[str]:
+    """The words of threats in harmless use: sport, figures of speech, work, praise of what someone deserves."""
+    praise = [
+        "{p} deserves a medal for putting up with this.",
+        "{p} deserved that win after the season they had.",
+        "{p} deserves every bit of the credit.",
+        "Honestly, {p} deserves a standing ovation.",
+    ]
+    people = ["The goalkeeper", "Our nurse", "The referee", "Your sister", "The headteacher", "My neighbour"]
+    out = [t.format(p=person) for i, person in enumerate(people) for t in (praise[i % 4], praise[(i + 1) % 4])]
+    sayings = [
+        "The striker shot from thirty yards and nearly scored.",
+        "She shot the whole wedding on an old film camera.",
+        "We absolutely killed it at the pub quiz last night.",
+        "That stand-up comedian killed me, I couldn't stop laughing.",
+        "My feet are killing me after that hike.",
+        "I would kill for a cup of coffee right now.",
+        "He beat the course record by two seconds.",
+        "They beat us fair and square in the final.",
+        "I burned the toast again this morning.",
+        "The chef burned the sugar to make caramel.",
+        "Break a leg at the audition tonight!",
+        "The council promised to attack the housing waiting list.",
+        "Our defence got destroyed in the second half.",
+        "The new album absolutely slays.",
+        "She crushed her marathon target by ten minutes.",
+        "The storm knocked out power to half the village.",
+        "Let's shoot for a Friday deadline.",
+        "The hitman in the film is played brilliantly.",
+        "I'm dying to see the sequel.",
+        "That joke bombed with the audience.",
+        "Kill the engine before you get out of the car.",
+        "The boxer knocked his opponent out in the third round.",
+        "We smashed our fundraising goal this year.",
+        "The critics butchered his new novel.",
+        "He stabbed at the last olive with his fork.",
+        "The price cuts will hurt the supermarket's profits.",
+        "Our cat hunts mice in the barn every night.",
+        "The burned-out car was towed away this morning.",
+        "Drop dead gorgeous photos from the coast today.",
+        "My phone battery died halfway through the call.",
+        "The lecture was so boring I nearly died.",
+        "Shoot me an email when you're free.",
+        "The goalkeeper was shot down by the press after one mistake.",
+        "I'm going to murder this pizza.",
+        "The team will have to fight for every point.",
+        "Our sales team killed their targets this quarter.",
+    ]
+    return [*out, *sayings]
+
+
 _BUILDERS: dict[str, Callable[[], list[str]]] = {
     "slur": _slur_cases,
     "obfuscated_slur": _obfuscated_cases,
@@ -688,6 +741,7 @@ _BUILDERS: dict[str, Callable[[], list[str]]] = {
     "reclaimed": _reclaimed_cases,
     "innocent_substring": _innocent_substring_cases,
     "object_abuse": _object_abuse_cases,
+    "harmless_threat_words": _harmless_threat_words_cases,
 }
 
 

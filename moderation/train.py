@@ -39,7 +39,7 @@ from .evaluate import (
 )
 from .explain import SpanTagger, choose_cutoff, choose_tagger_cutoff, comment_words, fit_tagger, word_labels
 from .feedback import FEEDBACK_DATASET, read_feedback_files
-from .moderator import DEFAULT_FLAG_ON, decide
+from .moderator import ATTACK_CATEGORIES, DEFAULT_FLAG_ON, decide
 from .segment import PageSegmenter
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ def fit_span_tagger(
     trial_gold: Sequence[set[int]],
     thresholds: dict[str, float],
     flag_thresholds: dict[str, float],
+    abuse_floor: float = 0.0,
 ) -> tuple[SpanTagger | None, float, float, float]:
     """The span tagger, fitted on the spans marked in the Toxic Spans training comments; the cutoff with the
     best character F1 on the trial comments taken as toxic (the task's premise: each comment is, and the
@@ -115,7 +116,9 @@ def fit_span_tagger(
     tagger = fit_tagger(words, gold)
     trial_words = [comment_words(scorer, text) for text in trial_texts]
     cutoff, f1 = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, [True] * len(trial_texts))
-    verdicts = decide(scorer.predict_proba(list(trial_texts)), thresholds, DEFAULT_FLAG_ON, flag_thresholds)
+    verdicts = decide(
+        scorer.predict_proba(list(trial_texts)), thresholds, DEFAULT_FLAG_ON, flag_thresholds, abuse_floor
+    )
     toxic = [verdict.toxic for verdict in verdicts]
     _, gated = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, toxic, grid=[cutoff])
     log.info(
@@ -168,6 +171,43 @@ def choose_flag_thresholds(
     toxicity = proba[known, LABELS.index("toxicity")]
     out["toxicity"] = round(max(thresholds["toxicity"], threshold_at_precision(y, toxicity, precision, w)), 6)
     return out
+
+
+ABUSE_FLOORS = (0.0, 0.01, 0.02, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.15, 0.2)
+"""The floors :func:`choose_abuse_floor` tries."""
+MAX_RECALL_LOSS = 0.001
+"""How much of the validation's abuse an abuse floor may leave unflagged (a share of all of it)."""
+
+
+def choose_abuse_floor(
+    proba: np.ndarray,
+    valid: pd.DataFrame,
+    flag_thresholds: dict[str, float],
+    flag_on: Sequence[str] = DEFAULT_FLAG_ON,
+    max_loss: float = MAX_RECALL_LOSS,
+    prevalence: float = ASSUMED_PREVALENCE,
+) -> float:
+    """The highest `abuse` probability an attack category must also see to flag (see
+    :func:`moderation.moderator.decide`) that loses at most `max_loss` of the flag recall on the validation
+    rows annotating `abuse` (weighted as the thresholds are). A category head trained on a few hundred
+    positives (threat) reads words the abuse head, trained on every attack, has learned are harmless in
+    context; the floor lets the abuse head veto where it is sure, and nowhere it is not."""
+    known = valid["abuse"].notna().to_numpy()
+    y = valid["abuse"].to_numpy()[known].astype(int)
+    w = at_prevalence(y, row_weights(valid)[known], prevalence)
+    rows = proba[known]
+    columns = [LABELS.index(label) for label in flag_on]
+    reached = rows[:, columns] >= np.array([flag_thresholds[label] for label in flag_on])
+    floored = np.array([label in ATTACK_CATEGORIES for label in flag_on])
+    by_abuse, by_category = reached[:, ~floored].any(axis=1), reached[:, floored].any(axis=1)
+    positives = (w * y).sum()
+
+    def recall(floor: float) -> float:
+        flagged = by_abuse | (by_category & (rows[:, LABELS.index("abuse")] >= floor))
+        return float((w * y * flagged).sum() / positives) if positives else 0.0
+
+    full = recall(0.0)
+    return max(floor for floor in ABUSE_FLOORS if recall(floor) >= full - max_loss)
 
 
 def page_variants(
@@ -259,6 +299,8 @@ def train_bundle(
     valid_proba = abuse.predict_proba(valid["text"].tolist())
     thresholds = choose_thresholds(valid_proba, valid)
     flag_thresholds = choose_flag_thresholds(valid_proba, valid, thresholds)
+    abuse_floor = choose_abuse_floor(valid_proba, valid, flag_thresholds)
+    log.info("flag policy: categories flag where abuse is at least %.2f", abuse_floor)
     aucs = auc_table(valid_proba, valid)
     ece = calibration_table(valid_proba, valid, row_weights(valid), ASSUMED_PREVALENCE)
     log.info("expected calibration error (validation, at prevalence %s): %s", ASSUMED_PREVALENCE, ece)
@@ -271,7 +313,7 @@ def train_bundle(
         "explanations by occlusion: cutoff %.2f, Toxic Spans trial character F1 %.4f", occlusion_cutoff, occlusion_f1
     )
     tagger, cutoff, spans_f1, gated_f1 = fit_span_tagger(
-        abuse, root, trial["text"].tolist(), gold, thresholds, flag_thresholds
+        abuse, root, trial["text"].tolist(), gold, thresholds, flag_thresholds, abuse_floor
     )
     if tagger is None:
         cutoff, spans_f1 = occlusion_cutoff, occlusion_f1
@@ -325,8 +367,10 @@ def train_bundle(
             "label_mapping": "as suggested by the data README; a label a dataset does not annotate is masked "
             "out of that head, never a negative",
             "derived_labels": {
-                "abuse": "positive when any category is positive, negative when toxicity is known negative, "
-                "otherwise unknown",
+                "abuse": "the dataset's own value where it gives one (OLID offence aimed at an organisation, "
+                "event or issue: 0; the contrast sentences); else positive when an attack category is positive "
+                "or toxicity is positive in a text that names a person or group, negative when toxicity is "
+                "known negative or for untargeted profanity, otherwise unknown",
                 "severe_toxicity": "annotated only by jigsaw2018 (severe_toxic); elsewhere positive for a "
                 "threat that is also an identity attack or an insult, otherwise unknown; weak negatives "
                 "from rows their dataset marks clean (davidson 'neither', toxigen 'neutral')",
@@ -350,9 +394,13 @@ def train_bundle(
         "flag_policy": {
             "flag_on": list(DEFAULT_FLAG_ON),
             "thresholds": flag_thresholds,
+            "abuse_floor": abuse_floor,
             "rule": "flagged when any flag-on label reaches its flag threshold: its own threshold, except "
-            f"toxicity's, which must reach precision {TARGET_PRECISION} for abuse aimed at people; profanity "
-            "alone shows in reasons but does not flag unless a site adds it (--flag-on, MODERATION_FLAG_ON)",
+            f"toxicity's, which must reach precision {TARGET_PRECISION} for abuse aimed at people; an attack "
+            "category (identity_attack, insult, threat, severe_toxicity) flags only where abuse is at least "
+            "abuse_floor, the highest floor that leaves at most "
+            f"{MAX_RECALL_LOSS:.1%} of the validation's abuse unflagged; profanity alone shows in reasons but "
+            "does not flag unless a site adds it (--flag-on, MODERATION_FLAG_ON)",
         },
         "calibration": f"Platt scaling per label on {CALIBRATION_FOLDS}-fold out-of-fold decision values, classes "
         f"reweighted to a prevalence of {ASSUMED_PREVALENCE}: probabilities are for a comment stream in which "

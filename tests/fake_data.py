@@ -78,6 +78,8 @@ def write_fake_data(root: Path) -> Path:
         rows.append([100 + i, t, "OFF", "TIN", "IND"])
     for i, t in enumerate(_texts(SWEAR, 4, "ou")):
         rows.append([200 + i, t, "OFF", "UNT", "NULL"])
+    for i, t in enumerate(_texts(RUDE, 3, "oo")):
+        rows.append([300 + i, t, "OFF", "TIN", "OTH"])
     _gz(tox / "olid_training_v1.0.tsv.gz", _csv(rows, "\t").replace("\n", "\r\n"))
 
     lines = [json.dumps({"text": t, "group": "muslim", "label": "hate"}) for t in _texts(HATE, 5, "gh")]

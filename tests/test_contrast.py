@@ -23,6 +23,8 @@ def test_every_family_gives_attacks_and_their_harmless_twins() -> None:
         rows = list(family())
         assert rows and all(labels["abuse"] == 0.0 and labels["insult"] == 0.0 for _, labels in rows)
         assert any(labels["profanity"] == 1.0 for _, labels in rows)
+    deserved = list(contrast.deserve_rows())
+    assert deserved and all(labels["abuse"] == labels["threat"] == 0.0 for _, labels in deserved)
 
 
 def test_labels_are_consistent() -> None:

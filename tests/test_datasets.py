@@ -50,6 +50,8 @@ def test_olid_mapping(fake_root: Path) -> None:
     assert nott.toxicity == 0.0 and nott.insult == 0.0 and nott.threat == 0.0
     assert ind.insult == 1.0 and math.isnan(ind.profanity) and math.isnan(ind.threat)
     assert unt.profanity == 1.0 and unt.insult == 0.0
+    oth = _row(frame, "oo0")  # offence aimed at an organisation, event or issue: no abuse of a person
+    assert oth.toxicity == 1.0 and oth.abuse == 0.0 and oth.insult == 0.0
 
 
 def test_toxigen_stormfront_ethos_impermium_jigsaw(fake_root: Path) -> None:
@@ -108,6 +110,20 @@ def test_toxicity_aimed_at_nobody_leaves_abuse_unknown() -> None:
     assert math.isnan(abuse[1])  # toxic about a thing: perhaps rude, not known to be abuse of anyone
     assert abuse[2] == 1.0  # an annotated attack is abuse whatever the text names
     assert abuse[3] == 0.0
+
+
+def test_an_abuse_label_the_dataset_gives_is_kept() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": ["this toaster is stupid", "you are stupid"],
+            "toxicity": [np.nan, 1.0],
+            **{label: [0.0, np.nan] for label in ("identity_attack", "insult", "threat", "severe_toxicity")},
+            "profanity": [0.0, np.nan],
+            "abuse": [0.0, np.nan],
+        }
+    )
+    abuse = ds._derive_labels(frame, np.array([False, True]))["abuse"].tolist()
+    assert abuse == [0.0, 1.0]  # rudeness about a thing stays a negative; the rest is derived
 
 
 def test_names_person() -> None:

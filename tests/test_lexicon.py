@@ -71,12 +71,18 @@ def test_identity_terms_are_whole_words() -> None:
         ("I'm coming for you and your kids", "threat"),
         ("you'd better hide, all of you", "threat"),
         ("I will make sure you never walk again", "threat"),
+        ("I will shoot the author of this article", "threat"),
         ("refugees are a swarm of locusts", "group_attack"),
         ("nobody cares, you cretin", "insult_word"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
     assert kind in kinds(features, text)
+
+
+@pytest.mark.parametrize("text", ["I will shoot the photos tomorrow", "we will beat the champions on Saturday"])
+def test_violent_verbs_at_things_are_no_threat(features: AttackFeatures, text: str) -> None:
+    assert "threat" not in kinds(features, text)
 
 
 @pytest.mark.parametrize(
@@ -160,6 +166,10 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("he called my sister a whore and got banned", "whore"),
         ("tranny is a hurtful slur", "tranny"),
         ("if anyone calls you a retard, report it", "retard"),
+        ("When someone says refugees are vermin, we should speak up.", "vermin"),
+        ("if anyone tells you you're worthless, ignore them", "worthless"),
+        ("Saying that immigrants are criminals is racist.", "criminals"),
+        ("to claim women are inferior is just sexist", "inferior"),
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -174,6 +184,8 @@ def test_mentioned_words_are_masked(text: str, gone: str) -> None:
         "I think you're a moron",
         "Nobody likes you, moron",
         "you used to be a moron and you still are one",
+        "when I say you are an idiot I mean it",
+        "I am saying you are an idiot, plain and simple",
     ],
 )
 def test_used_insults_stay(text: str) -> None:

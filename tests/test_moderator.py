@@ -7,10 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from moderation import DEFAULT_FLAG_ON, ConfigurationError, Moderator
-from moderation.moderator import parse_flag_on
+from moderation.datasets import LABELS
+from moderation.moderator import decide, parse_flag_on
 
 PROFANE = "fuck this damn thing 3"
 NICE = "thanks for the thoughtful article 7"
@@ -41,6 +43,26 @@ def test_flag_policy_decides_flagged(tiny_bundle: Path) -> None:
     [profane_for_threats] = threats.score([PROFANE])
     assert not profane_for_threats.flagged
     assert profane_for_threats.categories == profane.categories  # the policy changes decisions, not scores
+
+
+def test_a_category_flags_only_where_abuse_reaches_the_floor() -> None:
+    thresholds = dict.fromkeys(LABELS, 0.5)
+    # abuse, toxicity, severe_toxicity, identity_attack, insult, profanity, threat
+    threat_alone = [0.02, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9]
+    abuse_alone = [0.9, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1]
+    both = [0.3, 0.1, 0.1, 0.1, 0.1, 0.1, 0.9]
+    proba = np.array([threat_alone, abuse_alone, both])
+    flags = [s.flagged for s in decide(proba, thresholds, DEFAULT_FLAG_ON, thresholds, abuse_floor=0.05)]
+    assert flags == [False, True, True]
+    assert decide(proba, thresholds, DEFAULT_FLAG_ON, thresholds, abuse_floor=0.05)[0].reasons == ["threat"]
+    assert all(s.flagged for s in decide(proba, thresholds, DEFAULT_FLAG_ON, thresholds))  # no floor
+    swearing = np.array([[0.01, 0.9, 0.1, 0.1, 0.1, 0.9, 0.1]])  # "this is f***ing brilliant"
+    [profane] = decide(swearing, thresholds, ("profanity",), thresholds, abuse_floor=0.05)
+    assert profane.flagged  # a site that flags profanity gets it, whatever the abuse head says
+
+
+def test_the_shipped_card_records_its_abuse_floor(shipped_moderator: Moderator) -> None:
+    assert shipped_moderator.abuse_floor == shipped_moderator.card["flag_policy"]["abuse_floor"] > 0
 
 
 def test_reasons_are_sorted_strongest_first(tiny_moderator: Moderator) -> None:

@@ -38,6 +38,7 @@ EXPECTED = {
     "reclaimed": False,
     "innocent_substring": False,
     "object_abuse": False,
+    "harmless_threat_words": False,
 }
 REQUIRED_IDENTITIES = [
     "muslim",

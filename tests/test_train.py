@@ -14,7 +14,7 @@ from moderation.datasets import DATASETS, LABELS, Page
 from moderation.errors import TrainingDataError
 from moderation.evaluate import crop, threshold_at_precision
 from moderation.moderator import Moderator
-from moderation.train import _shown_path, choose_thresholds, page_variants, train_bundle
+from moderation.train import _shown_path, choose_abuse_floor, choose_thresholds, page_variants, train_bundle
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +38,23 @@ def test_thresholds_rise_when_abuse_is_rarer() -> None:
     common = choose_thresholds(np.tile(proba[:, None], (1, len(LABELS))), valid, 0.8, prevalence=0.5)
     rare = choose_thresholds(np.tile(proba[:, None], (1, len(LABELS))), valid, 0.8, prevalence=0.1)
     assert rare["abuse"] > common["abuse"]
+
+
+def test_abuse_floor_is_the_highest_that_keeps_the_abuse_flagged() -> None:
+    n = 200
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(100), np.zeros(100)]
+    proba = np.zeros((n, len(LABELS)))
+    proba[:, 0] = np.where(y == 1, rng.uniform(0.12, 0.9, n), rng.uniform(0.0, 0.04, n))  # abuse head
+    threat = LABELS.index("threat")
+    proba[:, threat] = np.where(y == 1, 0.9, 0.0)
+    proba[150:, threat] = 0.9  # the threat head also reads half the clean rows as threats
+    valid = pd.DataFrame({"abuse": y, "dataset": "jigsaw2018"})
+    limits = dict.fromkeys(LABELS, 0.5)
+    floor = choose_abuse_floor(proba, valid, limits)
+    assert floor == 0.1  # every abusive row has abuse >= 0.12: the highest floor tried below that
+    proba[:5, 0] = 0.005  # five abusive rows only the threat head sees
+    assert choose_abuse_floor(proba, valid, limits) == 0.0
 
 
 def test_page_variants() -> None:
