@@ -23,14 +23,14 @@ from .explain import DEFAULT_SPAN_CUTOFF, Span, explain
 from .segment import SEGMENT_LABELS, PageSegmenter, group_comments
 
 DEFAULT_FLAG_ON: tuple[str, ...] = ("identity_attack", "insult", "threat", "severe_toxicity", "abuse")
-ATTACK_CATEGORIES: tuple[str, ...] = ("identity_attack", "insult", "threat", "severe_toxicity")
-"""The categories that make a comment abuse of a person (the `abuse` label is positive wherever one is):
-they flag only where `abuse` agrees, above the card's floor. Toxicity and profanity, which a site may
-add to the flag policy, are not held to it."""
 """Labels that flag a comment by default: abuse aimed at people or groups, that is the four attack
 categories and `abuse` (toxicity aimed at people). `toxicity` itself is not among them: in the public data
 it also covers profanity and rudeness about things, which should not flag. Profanity that attacks no one
 raises `profanity` and `toxicity` and shows in `reasons`, but flags only where a site adds those labels."""
+ATTACK_CATEGORIES: tuple[str, ...] = ("identity_attack", "insult", "threat", "severe_toxicity")
+"""The categories that make a comment abuse of a person (the `abuse` label is positive wherever one is):
+they flag only where `abuse` agrees, above the card's floor. Toxicity and profanity, which a site may
+add to the flag policy, are not held to it."""
 
 
 def parse_flag_on(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
