@@ -114,16 +114,23 @@ def decide(
     reading "my feet are killing me" as a threat, against an abuse head that sees no abuse, shows as a
     reason but does not flag)."""
     out = []
-    flag_columns = [LABELS.index(label) for label in flag_on]
-    flag_limits = np.array([flag_thresholds[label] for label in flag_on])
-    unfloored = np.array([label not in ATTACK_CATEGORIES for label in flag_on])
-    for row in proba:
+    for row, flagged in zip(proba, flag_mask(proba, flag_on, flag_thresholds, abuse_floor), strict=True):
         cats = {c: round(float(p), 6) for c, p in zip(CATEGORIES, row[1:], strict=True)}
         reasons = sorted((c for c in CATEGORIES if cats[c] >= thresholds[c]), key=lambda c: -cats[c])
-        reached = (row[flag_columns] >= flag_limits) & (unfloored | (row[0] >= abuse_floor))
-        flagged = bool(reached.any())
-        out.append(Score(abuse=round(float(row[0]), 6), flagged=flagged, reasons=reasons, categories=cats))
+        out.append(Score(abuse=round(float(row[0]), 6), flagged=bool(flagged), reasons=reasons, categories=cats))
     return out
+
+
+def flag_mask(
+    proba: np.ndarray, flag_on: Sequence[str], flag_thresholds: Mapping[str, float], abuse_floor: float = 0.0
+) -> np.ndarray:
+    """The `flagged` verdict of :func:`decide` for every row of `proba`, as one boolean array: the flag rule
+    in one place, for serving and for training's choice of the floor."""
+    proba = np.asarray(proba, dtype=float).reshape(-1, len(LABELS))
+    flag_columns = [LABELS.index(label) for label in flag_on]
+    reached = proba[:, flag_columns] >= np.array([flag_thresholds[label] for label in flag_on])
+    unfloored = np.array([label not in ATTACK_CATEGORIES for label in flag_on], dtype=bool)
+    return (reached & (unfloored | (proba[:, [0]] >= abuse_floor))).any(axis=1)
 
 
 def page_lines(page: str) -> list[tuple[int, str]]:

@@ -39,7 +39,7 @@ from .evaluate import (
 )
 from .explain import SpanTagger, choose_cutoff, choose_tagger_cutoff, comment_words, fit_tagger, word_labels
 from .feedback import FEEDBACK_DATASET, read_feedback_files
-from .moderator import ATTACK_CATEGORIES, DEFAULT_FLAG_ON, decide
+from .moderator import ATTACK_CATEGORIES, DEFAULT_FLAG_ON, decide, flag_mask
 from .segment import PageSegmenter
 
 log = logging.getLogger(__name__)
@@ -132,6 +132,16 @@ def fit_span_tagger(
     return tagger, cutoff, f1, gated
 
 
+def _validation_rows(
+    valid: pd.DataFrame, label: str, weights: np.ndarray, prevalence: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The validation rows annotating `label`: their mask, their labels and their weights, classes
+    rescaled to `prevalence` (what every threshold and the floor are chosen on)."""
+    known = valid[label].notna().to_numpy()
+    y = valid[label].to_numpy()[known]
+    return known, y, at_prevalence(y, weights[known], prevalence)
+
+
 def choose_thresholds(
     proba: np.ndarray,
     valid: pd.DataFrame,
@@ -146,9 +156,7 @@ def choose_thresholds(
     base = row_weights(valid)
     out = {}
     for j, label in enumerate(LABELS):
-        known = valid[label].notna().to_numpy()
-        y = valid[label].to_numpy()[known]
-        w = at_prevalence(y, base[known], prevalence)
+        known, y, w = _validation_rows(valid, label, base, prevalence)
         if not 0 < y.sum() < len(y):
             log.warning("validation rows of %s hold one class only; its threshold is not reliable", label)
         out[label] = round(threshold_at_precision(y, proba[known, j], precision, w), 6)
@@ -165,9 +173,7 @@ def choose_flag_thresholds(
     """Thresholds that flag: each label's own, except toxicity's, which must reach `precision` for abuse
     aimed at people (the `abuse` label), so profanity that attacks no one does not flag."""
     out = dict(thresholds)
-    known = valid["abuse"].notna().to_numpy()
-    y = valid["abuse"].to_numpy()[known]
-    w = at_prevalence(y, row_weights(valid)[known], prevalence)
+    known, y, w = _validation_rows(valid, "abuse", row_weights(valid), prevalence)
     toxicity = proba[known, LABELS.index("toxicity")]
     out["toxicity"] = round(max(thresholds["toxicity"], threshold_at_precision(y, toxicity, precision, w)), 6)
     return out
@@ -192,18 +198,11 @@ def choose_abuse_floor(
     rows annotating `abuse` (weighted as the thresholds are). A category head trained on a few hundred
     positives (threat) reads words the abuse head, trained on every attack, has learned are harmless in
     context; the floor lets the abuse head veto where it is sure, and nowhere it is not."""
-    known = valid["abuse"].notna().to_numpy()
-    y = valid["abuse"].to_numpy()[known].astype(int)
-    w = at_prevalence(y, row_weights(valid)[known], prevalence)
-    rows = proba[known]
-    columns = [LABELS.index(label) for label in flag_on]
-    reached = rows[:, columns] >= np.array([flag_thresholds[label] for label in flag_on])
-    floored = np.array([label in ATTACK_CATEGORIES for label in flag_on])
-    by_abuse, by_category = reached[:, ~floored].any(axis=1), reached[:, floored].any(axis=1)
+    known, y, w = _validation_rows(valid, "abuse", row_weights(valid), prevalence)
     positives = (w * y).sum()
 
     def recall(floor: float) -> float:
-        flagged = by_abuse | (by_category & (rows[:, LABELS.index("abuse")] >= floor))
+        flagged = flag_mask(proba[known], flag_on, flag_thresholds, floor)
         return float((w * y * flagged).sum() / positives) if positives else 0.0
 
     full = recall(0.0)
@@ -397,7 +396,7 @@ def train_bundle(
             "abuse_floor": abuse_floor,
             "rule": "flagged when any flag-on label reaches its flag threshold: its own threshold, except "
             f"toxicity's, which must reach precision {TARGET_PRECISION} for abuse aimed at people; an attack "
-            "category (identity_attack, insult, threat, severe_toxicity) flags only where abuse is at least "
+            f"category ({', '.join(ATTACK_CATEGORIES)}) flags only where abuse is at least "
             "abuse_floor, the highest floor that leaves at most "
             f"{MAX_RECALL_LOSS:.1%} of the validation's abuse unflagged; profanity alone shows in reasons but "
             "does not flag unless a site adds it (--flag-on, MODERATION_FLAG_ON)",
