@@ -1,6 +1,7 @@
 """Choosing the segmenter's decoding on Dragnet *training* pages only: a development split, never the test split.
 
-    .venv/bin/python benchmarks/segment_dev.py [--seeds 1 2] [--weights 0.5 1 2] [--data DIR]
+    .venv/bin/python benchmarks/segment_dev.py [--seeds 1 2] [--weights 0.5 1 2] [--text-C C] [--char-C C|none]
+        [--comment-pages N] [--data DIR]
 
 For each seed, a fifth of the Dragnet train pages is held out as a development split; the segmenter is
 trained on the rest as `moderation train` trains it (the same three page forms, reader comments from the
@@ -12,6 +13,9 @@ with transition scores fitted on every training page form, or on the real page f
 made-up pages that append comments to every article), at each transition weight. Prints article,
 comment and boilerplate F1 (blocks of 40 characters or more) and "has comments" accuracy with its false
 positives and negatives, per form, as `benchmarks/evaluate.py` computes them for the test split.
+`--text-C` and `--char-C` set the regularisation of the segmenter's stage-one word and character models
+(`--char-C none`: no character model), and `--comment-pages` how many form-3 pages each training page
+gives (the development pages always give one), to compare these choices on the same splits.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from moderation.datasets import data_dir, load_abuse_data, load_pages
 from moderation.evaluate import MIN_EVAL_CHARS
 from moderation.segment import SEGMENT_LABELS, PageSegmenter, decode, grammar_scores
-from moderation.train import COMMENT_DATASETS, page_variants
+from moderation.train import COMMENT_DATASETS, COMMENT_PAGES, page_variants
 
 log = logging.getLogger("benchmarks.segment_dev")
 
@@ -63,6 +67,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--weights", type=float, nargs="+", default=[0.5, 1.0, 2.0])
+    parser.add_argument("--text-C", type=float, default=PageSegmenter().text_C, help="stage-one word model C")
+    parser.add_argument(
+        "--char-C",
+        type=lambda v: None if v.lower() == "none" else float(v),
+        default=PageSegmenter().char_C,
+        help="stage-one character model C, or none",
+    )
+    parser.add_argument("--comment-pages", type=int, default=COMMENT_PAGES, help="form-3 pages per training page")
     parser.add_argument("--data", type=Path, default=None)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -82,9 +94,17 @@ def main() -> None:
         held = len(train_pages) // 5
         dev_texts, dev_labels, _ = page_variants(train_pages[:held], held_out_comments, seed)
         forms = {f: list(zip(dev_texts[f::3], dev_labels[f::3], strict=True)) for f in range(3)}
-        texts, labels, real = page_variants(train_pages[held:], comments, 0)
-        log.info("seed %d: %d development pages, segmenter trained on %d page forms", seed, held, len(texts))
-        segmenter = PageSegmenter().fit(texts, labels)
+        texts, labels, real = page_variants(train_pages[held:], comments, 0, args.comment_pages)
+        log.info(
+            "seed %d: %d development pages, segmenter (text_C %s, char_C %s) trained on %d pages (%d of form 3 each)",
+            seed,
+            held,
+            args.text_C,
+            args.char_C,
+            len(texts),
+            args.comment_pages,
+        )
+        segmenter = PageSegmenter(text_C=args.text_C, char_C=args.char_C).fit(texts, labels)
         probabilities = {f: [segmenter.predict_proba(t) for t, _ in pages_f] for f, pages_f in forms.items()}
         grammars = {
             "every page form": grammar_scores(labels, [1.0] * len(labels)),

@@ -21,7 +21,7 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_is_fitted
 
 from .normalize import TextNormalizer, normalize
-from .vectorize import CompactTfidfVectorizer
+from .vectorize import CompactTfidfVectorizer, WordwiseCharTfidf
 
 SEGMENT_LABELS: tuple[str, ...] = ("article", "comment", "boilerplate")
 """Block labels, in the column order of every probability array."""
@@ -192,11 +192,12 @@ def grammar_scores(labels: Sequence[Sequence[str]], weights: Sequence[float]) ->
 class PageSegmenter(ClassifierMixin, BaseEstimator):
     """Two-stage block classifier plus grammar decoder over whole pages.
 
-    Stage one reads each block's words alone (TF-IDF word n-grams into logistic regression). Stage
-    two sees stage one's probabilities for the block and its neighbours together with the shape
-    features of :func:`block_features`, so a block's label depends on the page around it. Stage two
-    trains on out-of-fold stage-one outputs (folds by page), so it learns how far to trust stage one
-    on text it has not seen. :func:`decode` then enforces the page grammar.
+    Stage one reads each block's text alone: word n-grams and, when `char_C` is set, character n-grams
+    too, each TF-IDF into its own logistic regression. Stage two sees stage one's probabilities for the
+    block and its neighbours together with the shape features of :func:`block_features`, so a block's
+    label depends on the page around it. Stage two trains on out-of-fold stage-one outputs (folds by
+    page), so it learns how far to trust stage one on text it has not seen. :func:`decode` then enforces
+    the page grammar.
 
     `fit` takes pages (each a list of block texts) and their label lists; `predict_proba` gives the
     per-block probabilities of one page, `predict` its decoded labels.
@@ -204,11 +205,13 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     C : inverse regularisation of stage two.
-    text_C : inverse regularisation of stage one.
+    text_C : inverse regularisation of the word model of stage one.
+    char_C : inverse regularisation of the character model of stage one; None (the default) leaves it
+        out (``benchmarks/segment_dev.py --char-C`` compares; the README gives the figures).
     transition_weight : how strongly the fitted transition scores weigh against block evidence (see
         ``benchmarks/segment_dev.py``: stronger weights find fewer comments on pages without any, and miss
         more on pages made of an article and its comments alone).
-    max_features : size of the block text vocabulary.
+    max_features : size of each block text vocabulary.
     n_folds : folds for the out-of-fold stage-one outputs.
     random_state : seed of the fold assignment.
     stage_two : ``logistic`` (logistic regression) or ``boosting`` (histogram gradient boosting).
@@ -218,6 +221,7 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         self,
         C: float = 1.0,
         text_C: float = 4.0,
+        char_C: float | None = None,
         transition_weight: float = 0.5,
         max_features: int = 100_000,
         n_folds: int = 4,
@@ -226,29 +230,47 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
     ) -> None:
         self.C = C
         self.text_C = text_C
+        self.char_C = char_C
         self.transition_weight = transition_weight
         self.max_features = max_features
         self.n_folds = n_folds
         self.random_state = random_state
         self.stage_two = stage_two
 
-    def _text_model(self) -> Pipeline:
-        vectorizer = CompactTfidfVectorizer(
-            lowercase=False,
-            ngram_range=(1, 2),
-            min_df=2,
-            max_features=self.max_features,
-            sublinear_tf=True,
-            dtype=np.float32,
-        )
-        clf = LogisticRegression(C=self.text_C, max_iter=2000)
+    def _reader(self, vectorizer: CompactTfidfVectorizer, C: float) -> Pipeline:
+        """A stage-one model: normalised block text, `vectorizer`, logistic regression with `C`."""
+        clf = LogisticRegression(C=C, max_iter=2000)
         return Pipeline([("normalize", TextNormalizer()), ("tfidf", vectorizer), ("clf", clf)])
 
+    def _text_model(self) -> Pipeline:
+        """Stage one on words: TF-IDF word uni- and bigrams."""
+        vectorizer = CompactTfidfVectorizer(
+            lowercase=False, ngram_range=(1, 2), min_df=2, max_features=self.max_features, sublinear_tf=True,
+            dtype=np.float32,
+        )  # fmt: skip
+        return self._reader(vectorizer, self.text_C)
+
+    def _char_model(self) -> Pipeline:
+        """Stage one on characters: TF-IDF character 2- to 4-grams within words, counted word by word with
+        each word's counts remembered (:class:`WordwiseCharTfidf`)."""
+        vectorizer = WordwiseCharTfidf(
+            lowercase=False, analyzer="char_wb", ngram_range=(2, 4), min_df=3, max_features=self.max_features,
+            sublinear_tf=True, dtype=np.float32,
+        )  # fmt: skip
+        return self._reader(vectorizer, self.char_C)
+
+    def _stage_one(self) -> list[Pipeline]:
+        """Unfitted stage-one models, in the order stage two reads their outputs."""
+        return [self._text_model()] + ([self._char_model()] if self.char_C is not None else [])
+
     @staticmethod
-    def _stage_two(shape: np.ndarray, text_proba: np.ndarray) -> np.ndarray:
-        logp = np.log(np.clip(text_proba, 1e-6, 1.0))
-        context = _context(logp, [f"text_{label}" for label in SEGMENT_LABELS])
-        return np.column_stack([shape, logp, *context.values()])
+    def _stage_two(shape: np.ndarray, text_probas: Sequence[np.ndarray]) -> np.ndarray:
+        columns = [shape]
+        for k, text_proba in enumerate(text_probas):
+            logp = np.log(np.clip(text_proba, 1e-6, 1.0))
+            context = _context(logp, [f"text{k}_{label}" for label in SEGMENT_LABELS])
+            columns += [logp, *context.values()]
+        return np.column_stack(columns)
 
     def fit(self, pages: Sequence[Sequence[str]], labels: Sequence[Sequence[str]]) -> PageSegmenter:
         kept = [(list(p), list(lab)) for p, lab in zip(pages, labels, strict=True) if len(p)]
@@ -259,15 +281,21 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
 
         fold_of_page = np.random.default_rng(self.random_state).integers(0, self.n_folds, len(kept))
         fold = np.repeat(fold_of_page, sizes)
-        oof = np.zeros((len(texts), len(SEGMENT_LABELS)))
+        oof = [np.zeros((len(texts), len(SEGMENT_LABELS))) for _ in self._stage_one()]
         for k in range(self.n_folds):
             held = fold == k
-            model = self._text_model().fit([t for t, h in zip(texts, held, strict=True) if not h], y[~held])
-            oof[held] = model.predict_proba([t for t, h in zip(texts, held, strict=True) if h])
-        self.text_model_ = self._text_model().fit(texts, y)
+            fit_texts = [t for t, h in zip(texts, held, strict=True) if not h]
+            held_texts = [t for t, h in zip(texts, held, strict=True) if h]
+            for out, model in zip(oof, self._stage_one(), strict=True):
+                out[held] = model.fit(fit_texts, y[~held]).predict_proba(held_texts)
+        self.text_model_, *chars = (model.fit(texts, y) for model in self._stage_one())
+        self.char_model_ = chars[0] if chars else None
 
         features = np.vstack(
-            [self._stage_two(block_features(p), oof[bounds[k] : bounds[k + 1]]) for k, (p, _) in enumerate(kept)]
+            [
+                self._stage_two(block_features(p), [out[bounds[k] : bounds[k + 1]] for out in oof])
+                for k, (p, _) in enumerate(kept)
+            ]
         )
         if self.stage_two == "boosting":
             clf = HistGradientBoostingClassifier(
@@ -286,8 +314,13 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "block_model_")
         if len(texts) == 0:
             return np.zeros((0, len(SEGMENT_LABELS)))
-        text_proba = self.text_model_.predict_proba(list(texts))
-        return self.block_model_.predict_proba(self._stage_two(block_features(texts), text_proba))
+        blocks = list(texts)
+        # Bundles from before the character model have no `char_model_`.
+        models = [self.text_model_, getattr(self, "char_model_", None)]
+        # Every stage-one model starts by normalising the text: do it once for all of them.
+        normalized = self.text_model_.named_steps["normalize"].transform(blocks)
+        text_probas = [model[1:].predict_proba(normalized) for model in models if model is not None]
+        return self.block_model_.predict_proba(self._stage_two(block_features(blocks), text_probas))
 
     def decode_proba(self, proba: np.ndarray) -> np.ndarray:
         """Decoded label indices for one page's block probabilities."""

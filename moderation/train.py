@@ -62,6 +62,11 @@ DATASET_CAP = 8000
 COMMENT_DATASETS = ("toxic_spans", "impermium", "jigsaw2018")
 """Reader-comment corpora whose texts are appended to article prose to make extra training pages."""
 
+COMMENT_PAGES = 1
+"""Pages of form 3 (article, then reader comments alone) made of each training page (two, with a strongly
+regularised stage one, found the comments of more such pages in ``benchmarks/segment_dev.py`` but not
+those of the seed page; see the README)."""
+
 PAGES_LICENCE = "AGPL-3.0 (Dragnet benchmark data, seomoz/dragnet_data)"
 
 FEEDBACK_WEIGHT = 5.0
@@ -210,7 +215,7 @@ def choose_abuse_floor(
 
 
 def page_variants(
-    pages: Sequence[Page], comments: Sequence[str], seed: int = 0
+    pages: Sequence[Page], comments: Sequence[str], seed: int = 0, comment_pages: int = 1
 ) -> tuple[list[list[str]], list[list[str]], list[bool]]:
     """Training pages for the segmenter, in three forms each, and whether each form is a real page.
 
@@ -219,6 +224,9 @@ def page_variants(
     3. its article blocks followed by a few reader comments drawn from `comments`, one paragraph a
        line, with no commenter names or dates: pages as a comment system exports them. These are made
        up, not real pages (``benchmarks/segment_dev.py`` fits decoders with and without them).
+       `comment_pages` such pages are made of each page, each with comments of its own.
+
+    Each page gives its forms in that order: 1, 2, then the `comment_pages` pages of form 3.
     """
     rng = random.Random(seed)
     texts_out: list[list[str]] = []
@@ -235,7 +243,7 @@ def page_variants(
         labels_out.append([lab for _, lab in kept])
         real += [True, True]
         article = [t for t, lab in kept if lab == "article"]
-        if comments:
+        for _ in range(comment_pages if comments else 0):
             drawn = rng.sample(list(comments), min(len(comments), rng.randint(1, 12)))
             extra = [p.strip() for c in drawn for p in c.splitlines()]
             extra = [p for p in extra if p]
@@ -321,10 +329,13 @@ def train_bundle(
     train_pages = [p for p in pages if split.get(p.id) == "train"]
     test_pages = [p for p in pages if split.get(p.id) == "test"]
     comment_texts = [t for t in train.loc[train["dataset"].isin(COMMENT_DATASETS), "text"] if 20 <= len(t) <= 1500]
-    texts, labels, _ = page_variants(train_pages, comment_texts, seed)
+    texts, labels, _ = page_variants(train_pages, comment_texts, seed, COMMENT_PAGES)
     log.info("segmenter: %d training pages (%d Dragnet pages in three forms)", len(texts), len(train_pages))
     segmenter = PageSegmenter().fit(texts, labels)
     seg_metrics = segment_report(segmenter, test_pages)
+    stage_one = f"word TF-IDF into a logistic regression (C {segmenter.text_C})" + (
+        f" and character TF-IDF into another (C {segmenter.char_C})" if segmenter.char_C is not None else ""
+    )
     log.info("segmentation (Dragnet test): %s", seg_metrics["per_label"])
 
     counts = frame.groupby(["dataset", "split"]).size().unstack(fill_value=0)
@@ -358,7 +369,8 @@ def train_bundle(
                 "pages_train": len(train_pages),
                 "pages_test": len(test_pages),
                 "augmentation": "each train page cropped, without boilerplate, and as its article followed by "
-                f"1-12 reader comments from the training rows of {', '.join(COMMENT_DATASETS)}",
+                f"1-12 reader comments from the training rows of {', '.join(COMMENT_DATASETS)}"
+                + (f" ({COMMENT_PAGES} such pages, each with comments of its own)" if COMMENT_PAGES > 1 else ""),
             },
             "split": "20 % of abuse texts held out for validation by sha256 of the normalised text (seed "
             f"{seed}), after cross-dataset deduplication; the Dragnet benchmark's own train/test split",
@@ -378,8 +390,8 @@ def train_bundle(
         "model": {
             "abuse": "NFKC/casefold normalisation; TF-IDF word 1-2-grams + char_wb 2-5-grams; one "
             "logistic regression per label on the rows that annotate it",
-            "segmenter": "block text TF-IDF + shape, position and neighbour features; multinomial logistic "
-            "regression; Viterbi decoding under 'article, then comments, boilerplate anywhere'",
+            "segmenter": f"block {stage_one}; its outputs with shape, position and neighbour features into a "
+            "multinomial logistic regression; Viterbi decoding under 'article, then comments, boilerplate anywhere'",
         },
         "thresholds": thresholds,
         "threshold_policy": {

@@ -109,6 +109,33 @@ def test_segmenter_learns_tiny_pages() -> None:
         assert np.allclose(proba.sum(axis=1), 1.0)
 
 
+@pytest.mark.parametrize("char_c", [0.1, None])
+def test_stage_one_reads_words_and_optionally_characters(char_c: float | None) -> None:
+    pages, labels = tiny_pages()
+    model = PageSegmenter(n_folds=2, max_features=1000, char_C=char_c).fit(pages[:20], labels[:20])
+    assert (model.char_model_ is None) == (char_c is None)
+    if char_c is not None:
+        assert model.char_model_.named_steps["tfidf"].analyzer == "char_wb"
+        assert model.char_model_.named_steps["clf"].get_params()["C"] == char_c
+    # Stage two reads every stage-one model's outputs: 3 probabilities and their context per model.
+    n_stage_one = 1 if char_c is None else 2
+    per_model = 3 + 3 * 6
+    assert (
+        model.block_model_.named_steps["scale"].n_features_in_
+        == block_features(["x"]).shape[1] + n_stage_one * per_model
+    )
+    for page, truth in zip(pages[20:], labels[20:], strict=True):
+        assert model.predict(page) == truth
+
+
+def test_segmenter_pickled_before_the_character_model_still_predicts() -> None:
+    pages, labels = tiny_pages()
+    model = PageSegmenter(n_folds=2, max_features=1000, char_C=None).fit(pages[:20], labels[:20])
+    expected = model.predict_proba(pages[20])
+    del model.char_model_, model.char_C  # as bundles trained before it was added load
+    np.testing.assert_array_equal(model.predict_proba(pages[20]), expected)
+
+
 def test_page_lines_skip_empty_lines_keep_numbers() -> None:
     assert page_lines("a\n\n  \nb\n") == [(1, "a"), (4, "b")]
 

@@ -69,6 +69,12 @@ def test_page_variants() -> None:
     assert texts[0] == page.texts[1:5]
     assert texts[1] == ["Title", "Body text", "Nice post"]
     assert texts[2][:2] == ["Title", "Body text"] and set(labels[2][2:]) == {"comment"}
+    comments = [f"comment number {i}" for i in range(50)]
+    texts, labels, real = page_variants([page], comments, seed=0, comment_pages=2)
+    assert real == [True, True, False, False]
+    assert texts[2][2:] != texts[3][2:]  # each made-up page draws comments of its own
+    assert all(set(lab[2:]) == {"comment"} for lab in labels[2:])
+    assert page_variants([page], [], seed=0, comment_pages=2)[2] == [True, True]
 
 
 def test_train_bundle_end_to_end_and_reproducible(fake_root: Path, tmp_path: Path) -> None:
