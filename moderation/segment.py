@@ -63,8 +63,7 @@ _OWN = (
 _CONTEXT_OFFSETS = (-2, -1, 1, 2)
 
 
-def _own_features(text: str) -> list[float]:
-    norm = normalize(text)
+def _own_features(text: str, norm: str) -> list[float]:
     n_chars = max(len(text), 1)
     words = _WORD.findall(norm)
     n_words = len(words)
@@ -121,14 +120,18 @@ def _context(values: np.ndarray, names: Sequence[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def block_features(texts: Sequence[str]) -> np.ndarray:
+def block_features(texts: Sequence[str], normalized: Sequence[str] | None = None) -> np.ndarray:
     """Shape features of every block of a page, ``(n_blocks, n_features)``.
 
     The block's own features (length, punctuation, person, questions, timestamps, "X says:" lines,
     links, mentions), its place in the page, and the same features of the blocks around it.
+    `normalized` is each block's :func:`normalize` form, when the caller has it already.
     """
     n = len(texts)
-    own = np.array([_own_features(t) for t in texts], dtype=float).reshape(n, len(_OWN))
+    if normalized is None:
+        normalized = [normalize(t) for t in texts]
+    own = np.array([_own_features(t, m) for t, m in zip(texts, normalized, strict=True)], dtype=float)
+    own = own.reshape(n, len(_OWN))
     position = np.arange(n) / max(n - 1, 1)
     place = np.column_stack([position, position**2, np.full(n, np.log1p(n))])
     return np.column_stack([own, place, *_context(own, _OWN).values()])
@@ -279,21 +282,29 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         texts = [t for p, _ in kept for t in p]
         y = np.array([SEGMENT_LABELS.index(lab) for _, page_labels in kept for lab in page_labels])
 
+        # Every stage-one model starts by normalising the text, a stateless step: normalise once, and fit
+        # and apply each model's later steps to the normalised blocks.
+        normalized = [normalize(t) for t in texts]
         fold_of_page = np.random.default_rng(self.random_state).integers(0, self.n_folds, len(kept))
         fold = np.repeat(fold_of_page, sizes)
         oof = [np.zeros((len(texts), len(SEGMENT_LABELS))) for _ in self._stage_one()]
         for k in range(self.n_folds):
             held = fold == k
-            fit_texts = [t for t, h in zip(texts, held, strict=True) if not h]
-            held_texts = [t for t, h in zip(texts, held, strict=True) if h]
+            fit_texts = [t for t, h in zip(normalized, held, strict=True) if not h]
+            held_texts = [t for t, h in zip(normalized, held, strict=True) if h]
             for out, model in zip(oof, self._stage_one(), strict=True):
-                out[held] = model.fit(fit_texts, y[~held]).predict_proba(held_texts)
-        self.text_model_, *chars = (model.fit(texts, y) for model in self._stage_one())
+                out[held] = model[1:].fit(fit_texts, y[~held]).predict_proba(held_texts)
+        self.text_model_, *chars = self._stage_one()
+        for model in [self.text_model_, *chars]:
+            model[1:].fit(normalized, y)
         self.char_model_ = chars[0] if chars else None
 
         features = np.vstack(
             [
-                self._stage_two(block_features(p), [out[bounds[k] : bounds[k + 1]] for out in oof])
+                self._stage_two(
+                    block_features(p, normalized[bounds[k] : bounds[k + 1]]),
+                    [out[bounds[k] : bounds[k + 1]] for out in oof],
+                )
                 for k, (p, _) in enumerate(kept)
             ]
         )
@@ -317,10 +328,10 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         blocks = list(texts)
         # Bundles from before the character model have no `char_model_`.
         models = [self.text_model_, getattr(self, "char_model_", None)]
-        # Every stage-one model starts by normalising the text: do it once for all of them.
-        normalized = self.text_model_.named_steps["normalize"].transform(blocks)
+        # Every stage-one model starts by normalising the text, as block_features does: do it once for all.
+        normalized = [normalize(t) for t in blocks]
         text_probas = [model[1:].predict_proba(normalized) for model in models if model is not None]
-        return self.block_model_.predict_proba(self._stage_two(block_features(blocks), text_probas))
+        return self.block_model_.predict_proba(self._stage_two(block_features(blocks, normalized), text_probas))
 
     def decode_proba(self, proba: np.ndarray) -> np.ndarray:
         """Decoded label indices for one page's block probabilities."""

@@ -333,10 +333,10 @@ def train_bundle(
     log.info("segmenter: %d training pages (%d Dragnet pages in three forms)", len(texts), len(train_pages))
     segmenter = PageSegmenter().fit(texts, labels)
     seg_metrics = segment_report(segmenter, test_pages)
+    log.info("segmentation (Dragnet test): %s", seg_metrics["per_label"])
     stage_one = f"word TF-IDF into a logistic regression (C {segmenter.text_C})" + (
         f" and character TF-IDF into another (C {segmenter.char_C})" if segmenter.char_C is not None else ""
     )
-    log.info("segmentation (Dragnet test): %s", seg_metrics["per_label"])
 
     counts = frame.groupby(["dataset", "split"]).size().unstack(fill_value=0)
     card: dict[str, Any] = {
