@@ -9,14 +9,18 @@ import sys
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moderation.lexicon import (
+    _MENTION_RULES,
     FEATURES,
     AttackFeatures,
     find_attacks,
     identity_spans,
     mask_identity,
     mask_mentions,
+    mention_spans,
     names_person,
 )
 from moderation.normalize import normalize
@@ -206,3 +210,19 @@ def test_pickles_the_same_bytes_in_every_process() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(digests) == 1 and next(iter(digests)).strip()
+
+
+_MENTION_TEXT = (
+    "i would never call anyone a idiot calling someone a slur is wrong the word 'moron' when they call you "
+    "stupid he said not a fag isn't an insult saying that people are scum is vile if someone calls "
+    "me a loser was called a bitch dyke is an epithet \" ' shouted wrote used"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_MENTION_TEXT.split()), min_size=1, max_size=14))
+def test_mention_key_test_never_hides_a_rule_match(words: list[str]) -> None:
+    # The keys only spare a rule its scan: every rule run on every text finds the same spans.
+    text = " ".join(words)
+    unkeyed = [m.span(1) for _, rule in _MENTION_RULES for m in rule.finditer(text)]
+    assert mention_spans(text) == unkeyed
