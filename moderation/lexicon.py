@@ -147,6 +147,12 @@ _THREAT = re.compile(
     r"\byou(?:'ll| will| are going to| gonna)\s+(?:\w+\s+)?(?:die|pay|regret|bleed|suffer)\b|"
     r"\bdeserves? to (?:die|be (?:shot|killed|hanged|raped|beaten))\b"
 )
+_GO_BACK_KEYS = ("back", "country")
+_THREAT_KEYS = (
+    "kill", "hurt", "shoot", "stab", "beat", "hang", "murder", "burn", "rape", "strangle", "choke", "smash",
+    "break", "bash", "hunt", "where", "watch", "die", "pay", "regret", "bleed", "suffer", "deserve",
+)  # fmt: skip
+"""Words one of which every match of :data:`_GO_BACK` (or :data:`_THREAT`) holds: without one, its scan is spared."""
 # More threat constructions, each tried only when its key phrase is in the text (see _MENTION_RULES).
 _THREAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
@@ -400,8 +406,10 @@ def find_attacks(
         else []
     )
     found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
-    found += [Match("go_back", m.start(), m.end()) for m in _GO_BACK.finditer(text)]
-    found += [Match("threat", m.start(), m.end()) for m in _THREAT.finditer(text)]
+    if any(key in text for key in _GO_BACK_KEYS):
+        found += [Match("go_back", m.start(), m.end()) for m in _GO_BACK.finditer(text)]
+    if any(key in text for key in _THREAT_KEYS):
+        found += [Match("threat", m.start(), m.end()) for m in _THREAT.finditer(text)]
     found += [
         Match("threat", m.start(), m.end()) for key, rule in _THREAT_RULES if key in text for m in rule.finditer(text)
     ]

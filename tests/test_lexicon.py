@@ -9,11 +9,15 @@ import sys
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from moderation.lexicon import (
+    _GO_BACK,
+    _GO_BACK_KEYS,
     _MENTION_RULES,
+    _THREAT,
+    _THREAT_KEYS,
     FEATURES,
     AttackFeatures,
     find_attacks,
@@ -226,3 +230,26 @@ def test_mention_key_test_never_hides_a_rule_match(words: list[str]) -> None:
     text = " ".join(words)
     unkeyed = [m.span(1) for _, rule in _MENTION_RULES for m in rule.finditer(text)]
     assert mention_spans(text) == unkeyed
+
+
+_THREAT_TEXT = (
+    "i we will 'll gonna want to kill hurt shoot stab beat them you your the author know found where you he "
+    "live work watch your back you'll will pay die suffer deserves to be shot go going back to where home send "
+    "them back came from leave get out of our this country"
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_THREAT_TEXT.split()), min_size=1, max_size=14))
+@example(["i", "will", "hurt", "the", "author"])
+@example(["i", "know", "where", "you", "live"])
+@example(["watch", "your", "back"])
+@example(["you'll", "pay"])
+@example(["he", "deserves", "to", "be", "shot"])
+@example(["send", "them", "back"])
+@example(["get", "out", "of", "our", "country"])
+def test_threat_and_go_back_keys_never_hide_a_match(words: list[str]) -> None:
+    # Their key words only spare a pattern its scan: every match holds one of them.
+    text = " ".join(words)
+    for pattern, keys in ((_GO_BACK, _GO_BACK_KEYS), (_THREAT, _THREAT_KEYS)):
+        assert not pattern.search(text) or any(key in text for key in keys)
