@@ -154,17 +154,17 @@ _THREAT_KEYS = (
 )  # fmt: skip
 """Words one of which every match of :data:`_GO_BACK` (or :data:`_THREAT`) holds: without one, its scan is spared."""
 # More threat constructions, each tried only when its key phrase is in the text (see _MENTION_RULES).
-_THREAT_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+_THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (
-        "coming for",
+        ("coming for",),
         re.compile(
             r"\b(?:i'm|im|i am|we're|we are|they're|they are)\s+coming for\s+"
             r"(?:you|u|ya|him|her|them|your|ur|every|all)\b"
         ),
     ),
-    ("better ", re.compile(r"\bbetter (?:hide|run|pray|watch out|sleep with one eye open)\b")),
+    (("better ",), re.compile(r"\bbetter (?:hide|run|pray|watch out|sleep with one eye open)\b")),
     (
-        "make sure",
+        ("make sure",),
         re.compile(
             r"\bmake sure (?:you|u|he|she|they) (?:never|can't|cannot|won't) (?:walk|talk|breathe|see|wake|work)\b"
         ),
@@ -174,6 +174,12 @@ _GO_BACK = re.compile(
     r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back where "
     r"(?:you|they) came from|(?:leave|get out of) (?:our|my|this) country)\b"
 )
+_KEYED_ATTACKS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+    ("go_back", _GO_BACK_KEYS, _GO_BACK),
+    ("threat", _THREAT_KEYS, _THREAT),
+    *(("threat", keys, rule) for keys, rule in _THREAT_RULES),
+)
+"""Each attack pattern tried only on texts holding one of its key words, with the evidence kind it gives."""
 _ABUSIVE_WORD = re.compile(r"\b(?:" + _ABUSIVE + r")\b")
 # Rude words that can be aimed at a person or at a thing (abuse of a printer is rudeness, not an insult).
 _RUDE = (
@@ -406,12 +412,11 @@ def find_attacks(
         else []
     )
     found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
-    if any(key in text for key in _GO_BACK_KEYS):
-        found += [Match("go_back", m.start(), m.end()) for m in _GO_BACK.finditer(text)]
-    if any(key in text for key in _THREAT_KEYS):
-        found += [Match("threat", m.start(), m.end()) for m in _THREAT.finditer(text)]
     found += [
-        Match("threat", m.start(), m.end()) for key, rule in _THREAT_RULES if key in text for m in rule.finditer(text)
+        Match(kind, m.start(), m.end())
+        for kind, keys, rule in _KEYED_ATTACKS
+        if any(key in text for key in keys)
+        for m in rule.finditer(text)
     ]
     identities = identity_spans(text)
     if identities:

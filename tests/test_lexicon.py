@@ -13,11 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from moderation.lexicon import (
-    _GO_BACK,
-    _GO_BACK_KEYS,
+    _KEYED_ATTACKS,
     _MENTION_RULES,
-    _THREAT,
-    _THREAT_KEYS,
     FEATURES,
     AttackFeatures,
     find_attacks,
@@ -216,6 +213,11 @@ def test_pickles_the_same_bytes_in_every_process() -> None:
     assert len(digests) == 1 and next(iter(digests)).strip()
 
 
+def _texts_of(words: str) -> st.SearchStrategy[str]:
+    """Texts of 1 to 14 of `words`, in any order, to meet the constructions those words make."""
+    return st.lists(st.sampled_from(words.split()), min_size=1, max_size=14).map(" ".join)
+
+
 _MENTION_TEXT = (
     "i would never call anyone a idiot calling someone a slur is wrong the word 'moron' when they call you "
     "stupid he said not a fag isn't an insult saying that people are scum is vile if someone calls "
@@ -224,32 +226,33 @@ _MENTION_TEXT = (
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_MENTION_TEXT.split()), min_size=1, max_size=14))
-def test_mention_key_test_never_hides_a_rule_match(words: list[str]) -> None:
+@given(_texts_of(_MENTION_TEXT))
+def test_mention_key_test_never_hides_a_rule_match(text: str) -> None:
     # The keys only spare a rule its scan: every rule run on every text finds the same spans.
-    text = " ".join(words)
     unkeyed = [m.span(1) for _, rule in _MENTION_RULES for m in rule.finditer(text)]
     assert mention_spans(text) == unkeyed
 
 
-_THREAT_TEXT = (
+_ATTACK_TEXT = (
     "i we will 'll gonna want to kill hurt shoot stab beat them you your the author know found where you he "
     "live work watch your back you'll will pay die suffer deserves to be shot go going back to where home send "
-    "them back came from leave get out of our this country"
+    "them back came from leave get out of our this country i'm coming for better hide run make sure never walk"
 )
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_THREAT_TEXT.split()), min_size=1, max_size=14))
-@example(["i", "will", "hurt", "the", "author"])
-@example(["i", "know", "where", "you", "live"])
-@example(["watch", "your", "back"])
-@example(["you'll", "pay"])
-@example(["he", "deserves", "to", "be", "shot"])
-@example(["send", "them", "back"])
-@example(["get", "out", "of", "our", "country"])
-def test_threat_and_go_back_keys_never_hide_a_match(words: list[str]) -> None:
+@given(_texts_of(_ATTACK_TEXT))
+@example("i will hurt the author")
+@example("i know where you live")
+@example("watch your back")
+@example("you'll pay")
+@example("he deserves to be shot")
+@example("send them back")
+@example("get out of our country")
+@example("i'm coming for you")
+@example("you better hide")
+@example("make sure you never walk")
+def test_attack_keys_never_hide_a_match(text: str) -> None:
     # Their key words only spare a pattern its scan: every match holds one of them.
-    text = " ".join(words)
-    for pattern, keys in ((_GO_BACK, _GO_BACK_KEYS), (_THREAT, _THREAT_KEYS)):
+    for _, keys, pattern in _KEYED_ATTACKS:
         assert not pattern.search(text) or any(key in text for key in keys)
