@@ -215,7 +215,7 @@ def choose_abuse_floor(
 
 
 def page_variants(
-    pages: Sequence[Page], comments: Sequence[str], seed: int = 0, comment_pages: int = 1
+    pages: Sequence[Page], comments: Sequence[str], seed: int = 0, comment_pages: int = COMMENT_PAGES
 ) -> tuple[list[list[str]], list[list[str]], list[bool]]:
     """Training pages for the segmenter, in three forms each, and whether each form is a real page.
 
