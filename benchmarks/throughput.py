@@ -72,10 +72,10 @@ def stages(moderator: Moderator, texts: list[str], repeats: int) -> None:
     if not isinstance(scorer, CompiledAbuseModel):
         log.info("stages: the bundle's abuse model is not compiled; no breakdown")
         return
-    views, masked = text_views(texts)
+    views, masked = text_views(texts, *scorer.slur_masking)
     proba = scorer.predict_proba(texts)
     parts: dict[str, Callable[[], object]] = {
-        "text views (normalise, mask mentions and identity terms)": lambda: text_views(texts),
+        "text views (normalise, mask mentions, identity terms, slurs)": lambda: text_views(texts, *scorer.slur_masking),
         "word n-grams (count, weigh, score)": lambda: scorer.words.decision(scorer.word_counts(masked)),
         "character n-grams (count, weigh, score)": lambda: scorer.chars.decision(scorer.char_counts(masked)),
         "attack features": lambda: scorer.attack.counts(views),

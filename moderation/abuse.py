@@ -3,8 +3,9 @@
 - Each head learns only from rows whose dataset annotates its label (NaN labels are masked out), so a
   tweet corpus that says nothing about threats never teaches the threat head that tweets are harmless.
 - The n-gram features see the text with identity terms removed (:func:`moderation.lexicon.mask_identity`),
-  so naming a group cannot raise a score; the attack features (:class:`moderation.lexicon.AttackFeatures`)
-  see the whole text.
+  so naming a group cannot raise a score, and with every slur (or misspelt slur) as one token, so a rare
+  slur borrows the evidence of the common ones; the attack features
+  (:class:`moderation.lexicon.AttackFeatures`) see the whole text.
 - Each head's scores are calibrated (Platt scaling on out-of-fold decision values) to a stated prevalence
   of its label, so a probability means what it says in a comment stream where that share is abusive.
 """
@@ -25,7 +26,15 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from .evaluate import at_prevalence
-from .lexicon import AttackFeatures, mask_identity, mask_mentions
+from .lexicon import (
+    AttackFeatures,
+    SortedSetState,
+    english_vocabulary,
+    mask_identity,
+    mask_mentions,
+    mask_slurs,
+    near_slur_spellings,
+)
 from .normalize import normalize
 from .vectorize import CompactTfidfVectorizer, WordwiseCharTfidf
 
@@ -34,23 +43,46 @@ def _expit(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
-class TextViews(TransformerMixin, BaseEstimator):
+class TextViews(SortedSetState, TransformerMixin, BaseEstimator):
     """Raw texts → a frame of two views of the normalised text, both without mentioned words (negated,
     quoted, named as a slur): ``text`` for the attack features and ``masked``, also without identity
-    terms, for the n-gram features."""
+    terms, for the n-gram features.
+
+    With `slur_token`, every slur in ``masked``, and every misspelling of one that is no word of
+    `vocabulary` (default: an English dictionary; kept in the fitted step), is one token
+    (:func:`moderation.lexicon.mask_slurs`). A bundle pickled before `slur_token` existed reads as without.
+    """
+
+    sorted_sets = ("near_slurs_",)
+
+    def __init__(self, slur_token: bool = False, vocabulary: tuple[str, ...] | None = None) -> None:
+        self.slur_token = slur_token
+        self.vocabulary = vocabulary
 
     def fit(self, X: Iterable[str], y: object = None) -> TextViews:
+        if self.slur_token:
+            words = self.vocabulary if self.vocabulary is not None else english_vocabulary()
+            self.near_slurs_ = near_slur_spellings(words)
         return self
 
     def transform(self, X: Iterable[str]) -> pd.DataFrame:
-        texts, masked = text_views(X)
+        texts, masked = text_views(X, *self.slur_masking())
         return pd.DataFrame({"text": texts, "masked": masked})
 
+    def slur_masking(self) -> tuple[bool, frozenset[str]]:
+        """Whether slurs are one token in the masked view, and the misspellings that count as slurs."""
+        return bool(getattr(self, "slur_token", False)), getattr(self, "near_slurs_", frozenset())
 
-def text_views(X: Iterable[str]) -> tuple[list[str], list[str]]:
+
+def text_views(
+    X: Iterable[str], slur_token: bool = False, near_slurs: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
     """The two views :class:`TextViews` makes, as lists: normalised texts without mentioned words, and
-    those texts without identity terms as well."""
+    those texts without identity terms as well (and with `slur_token`, with each slur, or misspelling of one
+    in `near_slurs`, one token)."""
     texts = [mask_mentions(normalize(str(x))) for x in X]
+    if slur_token:
+        return texts, [mask_slurs(t, near_slurs, identity=True) for t in texts]
     return texts, [mask_identity(t) for t in texts]
 
 
@@ -221,9 +253,11 @@ def build_abuse_pipeline(
     char_max_features: int = 200_000,
     n_jobs: int | None = None,
     attack_weight: float = ATTACK_WEIGHT,
+    slur_token: bool = True,
 ) -> Pipeline:
     """The untrained abuse pipeline: text views, then word 1-2-grams and char 2-5-grams of the identity-masked
-    view with attack features of the full view (scaled by `attack_weight`), then the calibrated heads."""
+    view (with every slur one token, unless `slur_token` is false) with attack features of the full view
+    (scaled by `attack_weight`), then the calibrated heads."""
     words = CompactTfidfVectorizer(
         lowercase=False,
         ngram_range=(1, 2),
@@ -248,5 +282,9 @@ def build_abuse_pipeline(
         transformer_weights={"attack": attack_weight},
     )
     return Pipeline(
-        [("views", TextViews()), ("features", features), ("heads", MaskedLogisticHeads(C=C, n_jobs=n_jobs))]
+        [
+            ("views", TextViews(slur_token=slur_token)),
+            ("features", features),
+            ("heads", MaskedLogisticHeads(C=C, n_jobs=n_jobs)),
+        ]
     )

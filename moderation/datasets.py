@@ -379,14 +379,18 @@ def _derive_labels(df: pd.DataFrame, aimed: np.ndarray | None = None) -> pd.Data
       dataset says targets no one (OLID's untargeted profanity); negative when toxicity is known to be 0
       or for that untargeted profanity; otherwise unknown. Toxicity alone in a text that names no person
       or group (`aimed` false: "this article is garbage") is unknown too: it may be rudeness about a thing.
+      An `insult` label on such a text is made unknown first, for the same reason.
       A dataset that annotates `abuse` itself (OLID's offence aimed at a thing, the contrast sentences'
       rudeness about objects) keeps its own value.
     """
+    aimed = np.ones(len(df), dtype=bool) if aimed is None else np.asarray(aimed, dtype=bool)
+    # An insult label on a text that names no one ("what an idiotic article") marks rudeness about a thing,
+    # which the product's insult category does not cover: unknown, not positive.
+    df["insult"] = np.where((df["insult"] == 1.0) & ~aimed, np.nan, df["insult"])
     severe = (df["threat"] == 1.0) & ((df["identity_attack"] == 1.0) | (df["insult"] == 1.0))
     df["severe_toxicity"] = np.where(df["severe_toxicity"].isna() & severe, 1.0, df["severe_toxicity"])
     attack = (df[["identity_attack", "insult", "threat", "severe_toxicity"]] == 1.0).any(axis=1)
     untargeted = (df["profanity"] == 1.0) & (df["insult"] == 0.0) & ~attack
-    aimed = np.ones(len(df), dtype=bool) if aimed is None else np.asarray(aimed, dtype=bool)
     positive = attack | ((df["toxicity"] == 1.0) & ~untargeted & aimed)
     negative = (df["toxicity"] == 0.0) | untargeted
     derived = np.where(positive, 1.0, np.where(negative, 0.0, np.nan))

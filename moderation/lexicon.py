@@ -10,8 +10,10 @@ become features whose weights the abuse model learns from data.
   over-represents identity words in abusive rows. Whether a group is *attacked* is told by the attack
   features below, which fire only next to attack words.
 - Attack features count: slurs (curated) and their one-slip misspellings that are not English words;
-  insults for a person (curated: idiot, cretin, scumbag ...); an identity term near a dehumanising or
-  abusive word; dehumanising language
+  insults for a person (curated: idiot, cretin, scumbag ...) and such an insult or slur said to the
+  reader ("you idiot", "shut up, moron."); an identity term near a dehumanising or abusive word; a claim
+  about a whole group ("X are a plague", "X should all be deported"; a call for violence against one,
+  "X should be shot", counts as a threat); dehumanising language
   (animal, vermin and disease names, "X-eater" and "eater of X" compounds, "subhuman"); blends of a
   word, name or group with an obscenity that no dictionary holds; "go back to ..." attacks. A blend is
   only a blend when the whole word is not an ordinary English word, so Scunthorpe, cocktail and
@@ -19,8 +21,10 @@ become features whose weights the abuse model learns from data.
   pay") count as well. A feature marks texts that name no person at all (no pronoun, group, mention,
   person noun, title, side or insult for a person), and the last counts the rude words in such a text:
   abuse of a printer is not an insult.
-- Mentioned words (negated, quoted, named as a word or a slur) are replaced by one placeholder before
-  any feature sees them (:func:`mask_mentions`): "I would never call anyone a ..." uses no slur.
+- Mentioned words (negated, quoted, named as a word or a slur, or the predicate of a claim the writer
+  rejects) are replaced by one placeholder before any feature sees them (:func:`mask_mentions`): "I would
+  never call anyone a ..." uses no slur. In the n-gram view every slur becomes one token too
+  (:func:`mask_slurs`).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import ClassVar
 
 import numpy as np
 from scipy import sparse
@@ -66,6 +71,8 @@ SLURS: frozenset[str] = frozenset(
     retarded spaz spazz spastic mongoloid mongoloids
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
+# Names one slip away from a slur that no dictionary holds: a country, a sports team.
+_NAMES_NEAR_SLURS = frozenset(("niger", "hokies"))
 _SLUR_STEMS = frozenset(w for w in SLURS if not w.endswith("s") or w[:-1] not in SLURS)
 
 # Insults for a person, curated by hand: nouns whose ordinary use is contempt for whoever they name.
@@ -78,14 +85,18 @@ INSULT_NOUNS: frozenset[str] = frozenset(
     pillocks muppet muppets bonehead boneheads blockhead blockheads airhead airheads dipshit dipshits shithead
     shitheads jerk jerks creep creeps lowlife lowlifes degenerate degenerates simpleton simpletons ignoramus
     ignoramuses hypocrite hypocrites liar liars coward cowards bigot bigots fool fools oaf oafs lout louts
+    whore whores slut sluts skank skanks cunt cunts twat twats
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
 
 def _near_variants(word: str) -> set[str]:
-    """Spellings one slip away from `word`: a letter dropped or two neighbours swapped."""
-    dropped = {word[:i] + word[i + 1 :] for i in range(len(word))}
-    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    """Spellings one slip away from `word` that keep its first letter: an inner letter dropped (from words of
+    six letters or more: "wetbak", "raghed") or two neighbours after the first swapped ("kkie", "spci").
+    Dropping the first or last letter, or any letter of a short word, mostly makes another word ("hink",
+    "samb", "hony"), and a disguise keeps the letter a reader starts from."""
+    dropped = {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1)} if len(word) >= 6 else set()
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1)}
     return (dropped | swapped) - {word}
 
 
@@ -181,6 +192,77 @@ _KEYED_ATTACKS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
 )
 """Each attack pattern tried only on texts holding one of its key words, with the evidence kind it gives."""
 _ABUSIVE_WORD = re.compile(r"\b(?:" + _ABUSIVE + r")\b")
+# What a sentence says a whole group *is* or *deserves* when it derogates it: a dehumanising or contemptuous
+# predicate ("X are vermin", "X are all filthy criminals") or a call for violence or removal ("X should be
+# deported", "X should all die"). Read right after an identity term (see find_attacks), so the group is the
+# subject; mentioned words are masked first, so "X are not criminals" and "saying X are vermin is bigotry"
+# never reach it.
+_GROUP_MODIFIERS = (
+    r"all|just|only|nothing but|such|so|truly|really|basically|literally|simply|always|mostly|a|an|the|"
+    r"bunch of|pack of|herd of|nest of|like|no better than|worse than|lower than|more like|"
+    r"filthy|dirty|disgusting|stupid|dumb|lazy|worthless|useless|savage|violent|vile|evil|inferior|"
+    r"fucking|fuckin|damn|bloody|sick|nasty"
+)
+_GROUP_PREDICATES = (
+    _DEHUMANISING + r"|filthy|dirty|disgusting|vile|evil|inferior|worthless|useless|stupid|dumb|idiots?|"
+    r"morons?|retard(?:s|ed)?|barbari(?:c|ans?)|primitive|terrorists?|criminals?|rapists?|thugs?|pedophiles?|"
+    r"paedophiles?|degenerates?|freaks?|perverts?|abominations?|mentally ill|lazy|violent|dangerous|nasty|"
+    r"ugly|gross|sick|a (?:threat|menace|burden|blight|curse|stain|virus)|not welcome|unwelcome"
+)
+_GROUP_VIOLENCE = (
+    r"die|be killed|be shot|be hanged|be hung|be gassed|be burned|be burnt|be exterminated|be eradicated|"
+    r"be wiped out|be lynched|be beaten|be raped|be slaughtered|be executed|be put down"
+)
+_GROUP_REMOVAL = (
+    r"rot|be deported|be locked up|be sterili[sz]ed|be removed|be banned|be kicked out|be thrown out|be sent back|"
+    r"go back|get out|not be allowed|not exist"
+)
+_SHOULD = r"\s+(?:should|must|need to|ought to|deserve to|have to)\s+(?:all\s+)?"
+# An insult or slur addressed to the reader: "you idiot", "you're a pathetic loser", "shut up, moron", "nobody
+# asked you, X." (read on the text before the word; see find_attacks). Said of a third person it is no address.
+_INSULT_MODIFIERS = (
+    r"stupid|dumb|fucking|fuckin|little|absolute|complete|total|utter|pathetic|ignorant|filthy|dirty|brainless|"
+    r"worthless|useless|lying|ugly|fat|miserable|sad|sorry|big|old|damn|bloody|sick|disgusting|silly|stinking|"
+    r"crazy|lazy|such|so|just|a|an|the"
+)
+_ADDRESSED = re.compile(
+    r"\b(?:you|ya|u|yous|y'all|you're|youre|you are|you r|u r|ur|you were|your a|your an)\s*,?\s*"
+    r"(?:(?:" + _INSULT_MODIFIERS + r")\s+){0,3}$"
+)
+_VOCATIVE = re.compile(
+    r"(?:^|[,.!?;:]|\b(?:shut up|get lost|go away|piss off|fuck off|get out|go home|grow up|sit down|bye))\s*"
+    r"(?:(?:" + _INSULT_MODIFIERS + r")\s+){0,3}$"
+)
+_VOCATIVE_END = re.compile(r"\s*(?:[.!?,;:]|$)")
+_ADDRESSABLE = frozenset(("slur", "near_slur", "insult_word"))
+"""Word evidence that :func:`_addressed` checks for an address to the reader."""
+
+
+def _addressed(text: str, start: int, end: int) -> bool:
+    """Whether the word at [start, end) is said to the reader: after "you" (and at most three modifiers), or
+    alone between punctuation, the text's ends or a dismissal ("shut up, moron.")."""
+    before = max(0, start - 60)
+    if _ADDRESSED.search(text, before, start):
+        return True
+    return _VOCATIVE.search(text, before, start) is not None and _VOCATIVE_END.match(text, end) is not None
+
+
+_PEOPLE = re.compile(r"\b(?:people|folks?)\b")  # "young people are ...", "these folks should ...": groups too
+_GROUP_NOUN = r"(?:\s+(?:people|folks?|men|women|guys|kids|communities|immigrants))?"
+_GROUP_CLAIM = re.compile(
+    _GROUP_NOUN
+    + r"(?:\s+(?:are|is|were|r|'re)\s+(?:(?:"
+    + _GROUP_MODIFIERS
+    + r")\s+){0,4}(?:"
+    + _GROUP_PREDICATES
+    + r")|"
+    + _SHOULD
+    + r"(?:"
+    + _GROUP_REMOVAL
+    + r"))\b"
+)
+# A call for violence against a whole group is a threat ("X should be shot on sight", "X must all die").
+_GROUP_THREAT = re.compile(_GROUP_NOUN + _SHOULD + r"(?:" + _GROUP_VIOLENCE + r")\b")
 # Rude words that can be aimed at a person or at a thing (abuse of a printer is rudeness, not an insult).
 _RUDE = (
     _ABUSIVE + r"|useless|pathetic|worthless|rubbish|junk|crap(?:py)?|shit(?:ty)?|bullshit|idiotic|ridiculous|"
@@ -211,6 +293,8 @@ FEATURES: tuple[str, ...] = (
     "no_person",
     "unaimed_rudeness",
     "insult_word",
+    "group_claim",
+    "addressed_insult",
 )
 """The attack features :class:`AttackFeatures` emits, in column order; also the `kind` of a :class:`Match`."""
 _FEATURES_BEFORE_RECORDED = FEATURES[:9]
@@ -285,6 +369,38 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             r"sexis[mt]|homophobi[ac]|hateful|wrong|disgusting|unacceptable|vile|offensive|ignorant|hate\s+speech|"
             r"nonsense|false|a\s+lie)\b",
         ),
+        # a claim reported for removal: "comments claiming X are Y should be deleted", "posts saying X are Y
+        # must be reported"
+        (
+            ("claiming", "saying", "suggesting", "implying"),
+            r"\b(?:claiming|saying|suggesting|implying)\s+(?:that\s+)?(?:\w+\s+){1,3}?(?:are|is)\s+"
+            r"(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)\s+(?:\w+\s+){0,3}?(?:should|must|need to|needs to|ought to)\s+"
+            r"be\s+(?:deleted|removed|banned|reported|flagged|blocked|condemned|challenged|called out|taken down)\b",
+        ),
+        # a claim its writer rejects: "stop saying X are Y", "it is hateful to say X are Y", "claims that X are
+        # Y are lies", "never describe X as Y"
+        (
+            ("stop saying", "stop claiming", "stop pretending", "stop suggesting", "stop implying", "stop telling"),
+            r"\bstop\s+(?:saying|claiming|pretending|suggesting|implying|telling\s+\w+)\s+(?:that\s+)?(?:\w+\s+){1,3}?"
+            r"(?:are|is|were|was)\s+(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)",
+        ),
+        (
+            ("to say", "to claim", "to suggest", "to think", "to imply", "to pretend"),
+            r"\b(?:hateful|wrong|racist|sexist|bigoted|disgusting|vile|offensive|unacceptable|ignorant|shameful|cruel|"
+            r"false|a\s+lie|not\s+ok|not\s+okay)\s+to\s+(?:say|claim|suggest|think|imply|pretend)\s+(?:that\s+)?"
+            r"(?:\w+\s+){1,3}?(?:are|is|were|was)\s+(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)",
+        ),
+        (
+            ("claim", "idea that", "notion", "myth", "lie that", "lies that", "belief", "suggestion", "stereotype"),
+            r"\b(?:claims?|idea|notion|myth|lie|belief|suggestion|stereotype)\s+that\s+(?:\w+\s+){1,3}?"
+            r"(?:are|is|were|was)\s+(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)\s+(?:is|are|was|were)\s+(?:\w+\s+)?"
+            r"(?:lies?|false|wrong|untrue|nonsense|dangerous|racist|sexist|bigoted|hateful|baseless|myths?)\b",
+        ),
+        (
+            ("describ", "refer", "label"),
+            _NEGATOR + r"\s+(?:\w+\s+){0,2}(?:describe|describes|describing|refer to|referring to|label|labels|"
+            r"labelling|labeling)\s+(?:\w+\s+){1,2}?as\s+(?:an?\s+)?([\w*]+)",
+        ),
         # a word named as a slur: "X is a racist slur"
         (("slur", "epithet", "insult"), r"\b([\w*]+)\s+is\s+(?:an?\s+)?(?:\w+\s+)?(?:slur|epithet|insult)\b"),
         # a quoted slur or insult: reported speech, not the writer's own words
@@ -346,6 +462,32 @@ def mask_identity(text: str) -> str:
         last = end
     out.append(text[last:])
     return "".join(out)
+
+
+SLUR = "xslurx"
+"""What a slur becomes in the n-gram view with :func:`mask_slurs`: one token for every slur, so a rare one
+borrows the evidence of the common ones instead of resting on the few rows that spell it."""
+
+
+def mask_slurs(text: str, near_slurs: frozenset[str] = frozenset(), identity: bool = False) -> str:
+    """`text` with every slur (whole words of :data:`SLURS`, or of `near_slurs`, their misspellings) replaced
+    by :data:`SLUR`; with `identity`, identity terms also replaced by a space, as :func:`mask_identity` does,
+    in the same pass over the words."""
+    words = _WORD.findall(text)
+    if (
+        SLURS.isdisjoint(words)
+        and near_slurs.isdisjoint(words)
+        and (not identity or IDENTITY_TERMS.isdisjoint(words))  # the common case, at C speed
+    ):
+        return text
+
+    def token(m: re.Match[str]) -> str:
+        word = m.group()
+        if word in SLURS or word in near_slurs:
+            return SLUR
+        return " " if identity and word in IDENTITY_TERMS else word
+
+    return _WORD.sub(token, text)
 
 
 def names_person(text: str) -> bool:
@@ -411,6 +553,11 @@ def find_attacks(
         if evidence
         else []
     )
+    found += [
+        Match("addressed_insult", m.start, m.end)
+        for m in found
+        if m.kind in _ADDRESSABLE and _addressed(text, m.start, m.end)
+    ]
     found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
     found += [
         Match(kind, m.start(), m.end())
@@ -419,6 +566,16 @@ def find_attacks(
         for m in rule.finditer(text)
     ]
     identities = identity_spans(text)
+    subjects = identities
+    if "people" in text or "folk" in text:
+        subjects = identities + [m.span() for m in _PEOPLE.finditer(text)]
+    claimed: set[int] = set()  # "black people are ...": one claim, whether read from "black" or "people"
+    for start, end in subjects:
+        for kind, pattern in (("group_claim", _GROUP_CLAIM), ("threat", _GROUP_THREAT)):
+            claim = pattern.match(text, end)
+            if claim is not None and claim.end() not in claimed:
+                claimed.add(claim.end())
+                found.append(Match(kind, start, claim.end()))
     if identities:
         for m in _ABUSIVE_WORD.finditer(text):
             near = [s for s in identities if abs(s[0] - m.start()) <= 40]
@@ -443,12 +600,41 @@ def english_vocabulary() -> list[str]:
     return sorted(get_english_words_set(["web2"], lower=True))
 
 
-class AttackFeatures(TransformerMixin, BaseEstimator):
+def near_slur_spellings(words: Iterable[str]) -> frozenset[str]:
+    """Misspellings of slurs one slip away (see :func:`_near_variants`) that are not ordinary words of `words`."""
+    near = set().union(*(_near_variants(w) for w in _SLUR_STEMS if len(w) >= 4))
+    return frozenset(near - set(words) - SLURS - _NAMES_NEAR_SLURS)
+
+
+class SortedSetState:
+    """Pickles the word sets named in :attr:`sorted_sets` sorted: sets pickle in hash order, which changes from
+    process to process, and the same fit must always give the same bytes (and bundle digests)."""
+
+    sorted_sets: ClassVar[tuple[str, ...]] = ()
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(super().__getstate__())  # type: ignore[misc]
+        for name in self.sorted_sets:
+            if name in state:
+                state[name] = tuple(sorted(state[name]))  # type: ignore[call-overload]
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        state = dict(state)
+        for name in self.sorted_sets:
+            if name in state:
+                state[name] = frozenset(state[name])  # type: ignore[arg-type]
+        super().__setstate__(state)  # type: ignore[misc]
+
+
+class AttackFeatures(SortedSetState, TransformerMixin, BaseEstimator):
     """Counts of attack evidence per text (see :data:`FEATURES`), log-scaled, as a sparse matrix.
 
     Fitting learns nothing from the texts: it builds the innocent-word list from `vocabulary` (default:
     an English dictionary), so the fitted transformer carries it into the bundle.
     """
+
+    sorted_sets = ("innocent_", "near_slurs_")
 
     def __init__(self, vocabulary: tuple[str, ...] | None = None) -> None:
         self.vocabulary = vocabulary
@@ -456,27 +642,10 @@ class AttackFeatures(TransformerMixin, BaseEstimator):
     def fit(self, X: Iterable[str], y: object = None) -> AttackFeatures:
         words = set(self.vocabulary if self.vocabulary is not None else english_vocabulary())
         self.innocent_ = innocent_words(words)
-        near = set().union(*(_near_variants(w) for w in _SLUR_STEMS if len(w) >= 5))
-        self.near_slurs_ = frozenset(near - words - SLURS)
+        self.near_slurs_ = near_slur_spellings(words)
         self.features_ = FEATURES
         self.n_features_in_ = 1
         return self
-
-    def __getstate__(self) -> dict[str, object]:
-        # Sets pickle in hash order, which changes from process to process: store them sorted, so the same
-        # fit always gives the same bytes (and bundle digests).
-        state = dict(super().__getstate__())
-        for name in ("innocent_", "near_slurs_"):
-            if name in state:
-                state[name] = tuple(sorted(state[name]))
-        return state
-
-    def __setstate__(self, state: dict[str, object]) -> None:
-        state = dict(state)
-        for name in ("innocent_", "near_slurs_"):
-            if name in state:
-                state[name] = frozenset(state[name])  # type: ignore[arg-type]
-        super().__setstate__(state)
 
     def matches(self, text: str) -> list[Match]:
         """Attack evidence in one normalised text."""

@@ -253,6 +253,21 @@ def page_variants(
     return texts_out, labels_out, real
 
 
+def abuse_description(abuse: Pipeline) -> str:
+    """What the card says the abuse model is, read off the fitted pipeline."""
+    slur_token, _ = abuse.named_steps["views"].slur_masking()
+    features = abuse.named_steps["features"]
+    attack = features.named_transformers_["attack"]
+    weight = (features.transformer_weights or {}).get("attack", 1.0)
+    return (
+        "de-obfuscating NFKC/casefold normalisation; mentioned (negated, quoted, rejected) words masked; TF-IDF "
+        "word 1-2-grams + char_wb 2-5-grams of the text without identity terms"
+        + (", every slur and misspelt slur one token" if slur_token else "")
+        + f"; attack features ({', '.join(attack.fitted_features())}) scaled by {weight:g}; one logistic "
+        "regression per label on the rows that annotate it, Platt-calibrated"
+    )
+
+
 def _library_versions() -> dict[str, str]:
     names = ("scikit-learn", "numpy", "scipy", "joblib", "pandas")
     return {"python": platform.python_version(), **{n: metadata.version(n) for n in names}}
@@ -388,8 +403,7 @@ def train_bundle(
             },
         },
         "model": {
-            "abuse": "NFKC/casefold normalisation; TF-IDF word 1-2-grams + char_wb 2-5-grams; one "
-            "logistic regression per label on the rows that annotate it",
+            "abuse": abuse_description(abuse),
             "segmenter": f"block {stage_one}; its outputs with shape, position and neighbour features into a "
             "multinomial logistic regression; Viterbi decoding under 'article, then comments, boilerplate anywhere'",
         },

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import copy
+import os
+import pickle
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -11,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.pipeline import Pipeline
 
-from moderation.abuse import MaskedLogisticHeads
+from moderation.abuse import MaskedLogisticHeads, TextViews
 from moderation.compiled import CompiledAbuseModel, compile_abuse_model
 from moderation.moderator import Moderator
 
@@ -29,6 +33,8 @@ pieces = st.sampled_from(
         "f u c k ",
         "the council ",
         "go back to ",
+        "spic ",
+        "wetbak ",
         "i will kill ",
         "\u0456d\u0456ot ",
         "\u200b",
@@ -122,3 +128,29 @@ def test_scores_and_explanations_unchanged_by_compiling(tiny_moderator: Moderato
     assert [(s.start, s.end, s.category) for s in compiled.spans or []] == [
         (s.start, s.end, s.category) for s in reference.spans or []
     ]
+
+
+def test_text_views_pickled_before_the_slur_token_read_as_without() -> None:
+    views = TextViews(slur_token=True, vocabulary=("cocktail",)).fit([])
+    assert views.slur_masking()[0] and "wetbak" in views.slur_masking()[1]
+    old = copy.deepcopy(views)
+    del old.slur_token, old.near_slurs_  # as unpickled from a bundle fitted before either existed
+    assert old.slur_masking() == (False, frozenset())
+    assert old.transform(["you spic"])["masked"].tolist() == ["you spic"]
+    assert views.transform(["you spic"])["masked"].tolist() == ["you xslurx"]
+
+
+def test_fitted_text_views_pickle_the_same_bytes_every_time() -> None:
+    first = pickle.dumps(TextViews(slur_token=True).fit([]))
+    again = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import pickle, sys; from moderation.abuse import TextViews; "
+            "sys.stdout.buffer.write(pickle.dumps(TextViews(slur_token=True).fit([])))",
+        ],
+        capture_output=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "random"},
+    ).stdout
+    assert first == again

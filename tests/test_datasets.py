@@ -112,6 +112,23 @@ def test_toxicity_aimed_at_nobody_leaves_abuse_unknown() -> None:
     assert abuse[3] == 0.0
 
 
+def test_an_insult_label_on_a_text_naming_nobody_is_unknown() -> None:
+    frame = pd.DataFrame(
+        {
+            "text": ["what an idiotic article", "you are an idiot"],
+            "toxicity": [1.0, 1.0],
+            "insult": [1.0, 1.0],
+            **{label: [0.0, 0.0] for label in ("identity_attack", "threat")},
+            "profanity": [np.nan] * 2,
+            "severe_toxicity": [np.nan] * 2,
+            "abuse": [np.nan] * 2,
+        }
+    )
+    labels = ds._derive_labels(frame, np.array([False, True]))
+    assert math.isnan(labels["insult"][0]) and math.isnan(labels["abuse"][0])  # rudeness about a thing
+    assert labels["insult"][1] == 1.0 and labels["abuse"][1] == 1.0
+
+
 def test_an_abuse_label_the_dataset_gives_is_kept() -> None:
     frame = pd.DataFrame(
         {

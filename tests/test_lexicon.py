@@ -16,13 +16,16 @@ from moderation.lexicon import (
     _KEYED_ATTACKS,
     _MENTION_RULES,
     FEATURES,
+    SLUR,
     AttackFeatures,
     find_attacks,
     identity_spans,
     mask_identity,
     mask_mentions,
+    mask_slurs,
     mention_spans,
     names_person,
+    near_slur_spellings,
 )
 from moderation.normalize import normalize
 
@@ -79,10 +82,72 @@ def test_identity_terms_are_whole_words() -> None:
         ("I will shoot the author of this article", "threat"),
         ("refugees are a swarm of locusts", "group_attack"),
         ("nobody cares, you cretin", "insult_word"),
+        ("Immigrants are nothing but filthy parasites", "group_claim"),
+        ("gay people are disgusting", "group_claim"),
+        ("old folks are a burden", "group_claim"),
+        ("muslims should all be deported", "group_claim"),
+        ("immigrants should be shot on sight", "threat"),  # a call for violence against a group
+        ("nobody cares what you think, you loser", "addressed_insult"),
+        ("you're such a pathetic idiot", "addressed_insult"),
+        ("shut up, moron.", "addressed_insult"),
+        ("nobody asked you, spic.", "addressed_insult"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
     assert kind in kinds(features, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Muslims are our neighbours and friends",
+        "women are underrepresented in parliament",
+        "immigrants are often victims of hate crimes",
+        "refugees are not criminals",  # a negated claim: its predicate is masked as mentioned
+        "saying gay people are disgusting is bigotry",
+        "comments claiming Jews are vermin should be removed",
+        "people are strange when you're a stranger",
+    ],
+)
+def test_statements_about_groups_that_derogate_none_are_no_claim(features: AttackFeatures, text: str) -> None:
+    assert "group_claim" not in kinds(features, mask_mentions(normalize(text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother is an idiot sometimes",  # said of someone else
+        "did you see that idiot on the news",
+        "the idiot in charge resigned",
+        "You are not a moron.",  # negated: the word is masked as mentioned
+    ],
+)
+def test_insults_not_said_to_the_reader_are_no_address(features: AttackFeatures, text: str) -> None:
+    assert "addressed_insult" not in kinds(features, mask_mentions(normalize(text)))
+
+
+def test_slurs_are_one_token_for_the_ngrams() -> None:
+    near = near_slur_spellings(VOCABULARY)
+    assert mask_slurs("you spic and you wetbak") == f"you {SLUR} and you wetbak"
+    assert mask_slurs("you spic and you wetbak", near) == f"you {SLUR} and you {SLUR}"
+    assert (
+        mask_slurs("a spicy dish, spice and a wetback-free town", near) == f"a spicy dish, spice and a {SLUR}-free town"
+    )
+    text = normalize("Muslim kids heard kikes and muzzies at the Jewish school")
+    assert mask_slurs(text, near, identity=True) == mask_slurs(mask_identity(text), near)
+
+
+def test_near_slur_spellings_keep_the_first_letter_and_skip_words() -> None:
+    near = near_slur_spellings(VOCABULARY)
+    assert {"wetbak", "raghed", "kkie", "spci", "dkye"} <= near  # inner letter dropped, or neighbours swapped
+    assert not {"hink", "igger", "samb", "beane", "niger", "hony"} & near  # first or last letter lost, a name
+    assert "cocktail" not in near_slur_spellings(("cocktail",)) and "kike" not in near
+
+
+def test_one_claim_counts_once_whichever_word_names_the_group(features: AttackFeatures) -> None:
+    text = normalize("black people are animals")
+    claims = [m for m in features.matches(text) if m.kind == "group_claim"]
+    assert [text[m.start : m.end] for m in claims] == ["black people are animals"]
 
 
 @pytest.mark.parametrize("text", ["I will shoot the photos tomorrow", "we will beat the champions on Saturday"])
@@ -175,6 +240,8 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("if anyone tells you you're worthless, ignore them", "worthless"),
         ("Saying that immigrants are criminals is racist.", "criminals"),
         ("to claim women are inferior is just sexist", "inferior"),
+        ("Comments claiming refugees are a disease should be deleted.", "disease"),
+        ("posts saying that women are stupid must be reported", "stupid"),
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -221,12 +288,18 @@ def _texts_of(words: str) -> st.SearchStrategy[str]:
 _MENTION_TEXT = (
     "i would never call anyone a idiot calling someone a slur is wrong the word 'moron' when they call you "
     "stupid he said not a fag isn't an insult saying that people are scum is vile if someone calls "
-    "me a loser was called a bitch dyke is an epithet \" ' shouted wrote used"
+    "me a loser was called a bitch dyke is an epithet \" ' shouted wrote used stop saying claims that lie idea "
+    "are lies hateful to say describe refer to as never comments claiming should be deleted must reported"
 )
 
 
 @settings(max_examples=300, deadline=None)
 @given(_texts_of(_MENTION_TEXT))
+@example("stop saying people are scum")
+@example("it is hateful to say people are scum")
+@example("the lie that people are scum is wrong")
+@example("never describe people as scum")
+@example("comments claiming people are scum should be deleted")
 def test_mention_key_test_never_hides_a_rule_match(text: str) -> None:
     # The keys only spare a rule its scan: every rule run on every text finds the same spans.
     unkeyed = [m.span(1) for _, rule in _MENTION_RULES for m in rule.finditer(text)]

@@ -88,6 +88,8 @@ def test_train_bundle_end_to_end_and_reproducible(fake_root: Path, tmp_path: Pat
     assert set(card["artifacts"]) == {"abuse", "segmenter", "spans"}  # the span tagger, from the marked spans
     assert card["explanations"]["method"].startswith("span tagger")
     assert 0 < card["explanations"]["cutoff"] < 1 and "occlusion_only" in card["explanations"]
+    assert "every slur and misspelt slur one token" in card["model"]["abuse"]  # read off the fitted pipeline
+    assert "group_claim, addressed_insult" in card["model"]["abuse"]
     for name, meta in card["artifacts"].items():
         assert read_card(second)["artifacts"][name]["sha256"] == meta["sha256"], name
     moderator = Moderator.load(first)
