@@ -8,9 +8,11 @@ extra scoring per word, paid only when an explanation is asked for.
 
 Which words are highlighted is decided, where the bundle has one, by a :class:`SpanTagger`: a logistic
 regression over each word's occlusion weights, the word itself, its character n-grams and its
-neighbours, trained on the spans people marked in the Toxic Spans training comments. Occlusion says what
-moved the model; the tagger learns which of those words people mark as the toxic part. A bundle without a
-tagger highlights the words whose toxicity weight reaches a cutoff.
+neighbours, trained on the spans people marked in the Toxic Spans training comments, then gradient-boosted
+trees that read that probability against the rest of the comment, and a decoder that highlights the few
+words with the best expected F1. Occlusion says what moved the model; the tagger learns which of those
+words people mark as the toxic part. A bundle without a tagger highlights the words whose toxicity weight
+reaches a cutoff.
 """
 
 from __future__ import annotations
@@ -23,13 +25,16 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import KFold
 from sklearn.utils.validation import check_is_fitted
 
 from .compiled import AbuseModel
 from .datasets import CATEGORIES, LABELS
+from .lexicon import WORD_CLASSES, word_classes
 from .normalize import normalize, normalize_with_offsets
 
 DEFAULT_SPAN_CUTOFF = 1.0
@@ -164,7 +169,9 @@ class SpanTagger(ClassifierMixin, BaseEstimator):
 
     `fit` takes rows of :func:`word_features` and 0/1 labels (the word lies mostly inside a marked span);
     the word's form feeds a character n-gram TF-IDF, everything else a one-hot and numeric encoding, and a
-    logistic regression with inverse regularisation `C` reads both.
+    logistic regression with inverse regularisation `C` reads both: the first stage, which `predict_proba`
+    gives. :func:`fit_tagger` adds a second stage, ``refiner_`` (read by :func:`tag_words`), and the
+    ``decoder_`` parameters of :func:`expected_f1_choice`; a tagger pickled before them has neither.
     """
 
     def __init__(self, C: float = 0.3) -> None:
@@ -190,9 +197,84 @@ class SpanTagger(ClassifierMixin, BaseEstimator):
         return self.model_.predict_proba(self._matrix(rows))
 
 
+TAGGER_FOLDS = 5
+"""Folds for the out-of-fold first-stage probabilities the second stage learns from, and for the out-of-fold
+second-stage probabilities the decoder is chosen on (all within the training comments)."""
+
+DECODER_GRID: tuple[tuple[float, float], ...] = tuple(
+    (alpha, power) for alpha in (0.6, 0.8, 1.0, 1.5, 2.0, 3.0) for power in (1.0, 1.5, 2.0, 3.0)
+)
+"""The (alpha, power) pairs of :func:`expected_f1_choice` that training chooses from."""
+
+_RANK_COLUMNS = 15
+"""Columns of :func:`comment_features` before the occlusion weights and the lexicon classes."""
+
+
+def comment_features(words: Words, proba: np.ndarray) -> np.ndarray:
+    """What the second stage reads of each word of a comment, ``(n_words, n_columns)``: its first-stage
+    probability and where that stands in the comment (share of the comment's highest, rank, the neighbours'
+    up to two words away, the two highest, how many reach 0.3), the comment's length, the word's toxicity
+    weight as a share of the comment's highest, its highest weight, its length and position, then its
+    occlusion weight for every label and its lexicon classes. A word is marked or not against the rest of
+    its comment: people mark the worst words of a comment, not every word that is somewhat rude."""
+    n = len(proba)
+    if n == 0:
+        return np.zeros((0, _RANK_COLUMNS + len(LABELS) + len(WORD_CLASSES)))
+    weights = words.weights
+    toxicity = weights[:, LABELS.index("toxicity")]
+    top = np.sort(proba)[::-1]
+    padded = np.concatenate([[0.0, 0.0], proba, [0.0, 0.0]])
+    columns = [
+        proba,
+        proba / max(float(top[0]), 1e-6),
+        np.argsort(np.argsort(-proba, kind="stable"), kind="stable") / max(1, n - 1),
+        padded[1 : n + 1],
+        padded[3 : n + 3],
+        padded[:n],
+        padded[4 : n + 4],
+        np.full(n, top[0]),
+        np.full(n, top[1] if n > 1 else 0.0),
+        np.full(n, float((proba >= 0.3).sum())),
+        np.full(n, np.log1p(n)),
+        toxicity / max(float(toxicity.max()), 1e-6),
+        weights.max(axis=1),
+        np.array([end - start for start, end in words.spans], dtype=float),
+        np.arange(n) / n,
+    ]
+    classes = np.array([word_classes(form) for form in words.forms], dtype=float).reshape(n, len(WORD_CLASSES))
+    return np.column_stack([*columns, weights, classes])
+
+
+def expected_f1_choice(words: Words, proba: np.ndarray, alpha: float, power: float) -> np.ndarray:
+    """Which of a comment's words to highlight, as a mask: the k most probable, k chosen for the best expected
+    character F1 were each word marked with probability ``proba ** power``, the expected marked characters
+    counted `alpha` times (above 1, fewer words). A cutoff shared by every comment highlights too much of a
+    comment full of middling words and too little of one with several strong ones; this picks per comment.
+    At least one word is chosen where there is one."""
+    chosen = np.zeros(len(proba), dtype=bool)
+    if not len(proba):
+        return chosen
+    lengths = np.array([end - start for start, end in words.spans], dtype=float)
+    sharpened = np.clip(proba, 0.0, 1.0) ** power
+    order = np.argsort(-sharpened, kind="stable")
+    expected = np.cumsum(sharpened[order] * lengths[order])
+    f1 = 2 * expected / (np.cumsum(lengths[order]) + alpha * float((sharpened * lengths).sum()))
+    chosen[order[: int(np.argmax(f1)) + 1]] = True
+    return chosen
+
+
 def tag_words(tagger: SpanTagger, words: Words) -> np.ndarray:
-    """The tagger's probability for each of a comment's words."""
-    return tagger.predict_proba(word_features(words))[:, 1] if words.spans else np.zeros(0)
+    """What the tagger says of each of a comment's words: with a second stage, its probability for the words
+    its decoder chooses and 0 for the rest; without one (taggers pickled before it), the first stage's
+    probability of every word."""
+    if not words.spans:
+        return np.zeros(0)
+    proba = tagger.predict_proba(word_features(words))[:, 1]
+    refiner = getattr(tagger, "refiner_", None)
+    if refiner is None:
+        return proba
+    proba = refiner.predict_proba(comment_features(words, proba))[:, 1]
+    return np.where(expected_f1_choice(words, proba, *tagger.decoder_), proba, 0.0)
 
 
 def highlight(text: str, words: Words, strength: np.ndarray | None, cutoff: float, toxic: bool = False) -> list[Span]:
@@ -226,11 +308,59 @@ def word_labels(words: Words, gold: set[int]) -> list[int]:
     return [int(2 * sum(c in gold for c in range(a, b)) >= b - a) for a, b in words.spans]
 
 
-def fit_tagger(words: Sequence[Words], gold: Sequence[set[int]], C: float = 0.3) -> SpanTagger:
-    """A :class:`SpanTagger` fitted on comments' words and the character offsets people marked in them."""
-    rows = [row for w in words for row in word_features(w)]
-    labels = [label for w, g in zip(words, gold, strict=True) for label in word_labels(w, g)]
-    return SpanTagger(C=C).fit(rows, labels)
+def _fit_first(words: Sequence[Words], labels: Sequence[np.ndarray], C: float) -> SpanTagger:
+    return SpanTagger(C=C).fit([row for w in words for row in word_features(w)], np.concatenate(labels))
+
+
+def _fit_second(features: Sequence[np.ndarray], labels: Sequence[np.ndarray]) -> HistGradientBoostingClassifier:
+    trees = HistGradientBoostingClassifier(max_iter=400, learning_rate=0.05, max_leaf_nodes=31, random_state=0)
+    return trees.fit(np.vstack(features), np.concatenate(labels))
+
+
+def fit_tagger(
+    texts: Sequence[str], words: Sequence[Words], gold: Sequence[set[int]], C: float = 0.3, folds: int = TAGGER_FOLDS
+) -> SpanTagger:
+    """A :class:`SpanTagger` fitted on comments' words and the character offsets people marked in them.
+
+    The first stage learns from every word. With `folds` of at least 2 (and both classes in every fold),
+    the second stage learns from each word's first-stage probability given by a model that did not see its
+    comment, read with the rest of the comment (:func:`comment_features`), and the decoder's parameters are
+    the :data:`DECODER_GRID` pair with the best mean F1 over the training comments' out-of-fold second-stage
+    probabilities: nothing here looks at the split the cutoff is later chosen on.
+    """
+    labels = [np.array(word_labels(w, g), dtype=int) for w, g in zip(words, gold, strict=True)]
+    tagger = _fit_first(words, labels, C)
+    splits = list(KFold(folds, shuffle=True, random_state=0).split(np.zeros(len(words)))) if folds >= 2 else []
+    if not splits or any(len(np.unique(np.concatenate([labels[i] for i in train]))) < 2 for train, _ in splits):
+        return tagger
+
+    def out_of_fold(fit: Any, features: Sequence[Any], predict: Any) -> list[np.ndarray]:
+        found = [np.zeros(0)] * len(words)
+        for train, test in splits:
+            model = fit([features[i] for i in train], [labels[i] for i in train])
+            for i in test:
+                found[i] = predict(model, i) if words[i].spans else np.zeros(0)
+        return found
+
+    first = out_of_fold(
+        lambda w, y: _fit_first(w, y, C), words, lambda m, i: m.predict_proba(word_features(words[i]))[:, 1]
+    )
+    features = [comment_features(w, p) for w, p in zip(words, first, strict=True)]
+    second = out_of_fold(_fit_second, features, lambda m, i: m.predict_proba(features[i])[:, 1])
+
+    def mean_f1(decoder: tuple[float, float]) -> float:
+        return float(
+            np.mean(
+                [
+                    span_f1(offsets_of(highlight(t, w, expected_f1_choice(w, p, *decoder) * 1.0, 0.5, True)), g)
+                    for t, w, p, g in zip(texts, words, second, gold, strict=True)
+                ]
+            )
+        )
+
+    tagger.refiner_ = _fit_second(features, labels)
+    tagger.decoder_ = max(DECODER_GRID, key=mean_f1)
+    return tagger
 
 
 def choose_tagger_cutoff(

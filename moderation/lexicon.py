@@ -490,6 +490,24 @@ def mask_slurs(text: str, near_slurs: frozenset[str] = frozenset(), identity: bo
     return _WORD.sub(token, text)
 
 
+WORD_CLASSES: tuple[str, ...] = ("insult", "slur", "obscene", "rude", "identity")
+"""The curated classes :func:`word_classes` tells a word's membership of."""
+_OBSCENE_WORD = re.compile(_OBSCENE_ROOT)
+_RUDE_FULL = re.compile(_RUDE)
+
+
+def word_classes(word: str) -> tuple[bool, ...]:
+    """Whether a normalised word is an insult for a person, a slur, holds an obscenity, is a rude word or an
+    identity term, in :data:`WORD_CLASSES` order."""
+    return (
+        word in INSULT_NOUNS,
+        word in SLURS,
+        _OBSCENE_WORD.search(word) is not None,
+        _RUDE_FULL.fullmatch(word) is not None,
+        word in IDENTITY_TERMS,
+    )
+
+
 def names_person(text: str) -> bool:
     """Whether a normalised text names anyone abuse could be aimed at: a pronoun, a person (by role, title
     or side, or by an insult for a person: "these idiots"), a group or a mention (``@name``)."""

@@ -37,7 +37,15 @@ from .evaluate import (
     segment_report,
     threshold_at_precision,
 )
-from .explain import SpanTagger, choose_cutoff, choose_tagger_cutoff, comment_words, fit_tagger, word_labels
+from .explain import (
+    TAGGER_FOLDS,
+    SpanTagger,
+    choose_cutoff,
+    choose_tagger_cutoff,
+    comment_words,
+    fit_tagger,
+    word_labels,
+)
 from .feedback import FEEDBACK_DATASET, read_feedback_files
 from .moderator import ATTACK_CATEGORIES, DEFAULT_FLAG_ON, decide, flag_mask
 from .segment import PageSegmenter
@@ -118,7 +126,7 @@ def fit_span_tagger(
     if len({label for w, g in zip(words, gold, strict=True) for label in word_labels(w, g)}) < 2:
         log.warning("the Toxic Spans training comments give one class of word only: no span tagger")
         return None, 0.0, 0.0, 0.0
-    tagger = fit_tagger(words, gold)
+    tagger = fit_tagger(train["text"].tolist(), words, gold)
     trial_words = [comment_words(scorer, text) for text in trial_texts]
     cutoff, f1 = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, [True] * len(trial_texts))
     verdicts = decide(
@@ -265,6 +273,31 @@ def abuse_description(abuse: Pipeline) -> str:
         + (", every slur and misspelt slur one token" if slur_token else "")
         + f"; attack features ({', '.join(attack.fitted_features())}) scaled by {weight:g}; one logistic "
         "regression per label on the rows that annotate it, Platt-calibrated"
+    )
+
+
+def explanation_method(tagger: SpanTagger | None) -> str:
+    """What the card says explanations are, read off the fitted span tagger (``None``: occlusion alone)."""
+    if tagger is None:
+        return (
+            "occlusion: a word's weight is the fall in a label's decision value when it is removed; words whose "
+            "toxicity weight reaches the cutoff are highlighted, neighbours merged, each span labelled with the "
+            "category it raises most"
+        )
+    second = ""
+    if getattr(tagger, "refiner_", None) is not None:
+        alpha, power = tagger.decoder_
+        second = (
+            "; gradient-boosted trees over that probability read against the rest of the comment (fitted on "
+            f"{TAGGER_FOLDS}-fold out-of-fold probabilities) and, per comment, the words with the best expected "
+            f"character F1 (alpha {alpha:g}, power {power:g}, chosen on the training comments)"
+        )
+    return (
+        "span tagger: a logistic regression over each word's occlusion weights (the fall in every label's "
+        "decision value when the word is removed), its form, character n-grams and neighbours, fitted on the "
+        f"spans marked in the Toxic Spans training comments{second}; of those, words whose probability reaches "
+        "the cutoff are highlighted in a comment that is flagged or has a reason (at least its strongest word; "
+        "none in other comments), neighbours merged, each span labelled with the category its words raise most"
     )
 
 
@@ -431,18 +464,7 @@ def train_bundle(
         f"reweighted to a prevalence of {ASSUMED_PREVALENCE}: probabilities are for a comment stream in which "
         "that share of comments carries the label",
         "explanations": {
-            "method": (
-                "span tagger: a logistic regression over each word's occlusion weights (the fall in every "
-                "label's decision value when the word is removed), its form, character n-grams and neighbours, "
-                "fitted on the spans marked in the Toxic Spans training comments; words whose probability "
-                "reaches the cutoff are highlighted in a comment that is flagged or has a reason (at least its "
-                "strongest word; none in other comments), neighbours merged, each span labelled with the "
-                "category its words raise most"
-                if tagger is not None
-                else "occlusion: a word's weight is the fall in a label's decision value when it is removed; "
-                "words whose toxicity weight reaches the cutoff are highlighted, neighbours merged, each span "
-                "labelled with the category it raises most"
-            ),
+            "method": explanation_method(tagger),
             "cutoff": cutoff,
             "cutoff_chosen_on": f"Toxic Spans trial split ({len(trial)} comments), best mean character F1",
             "occlusion_only": {"cutoff": occlusion_cutoff, "toxic_spans_trial_f1": round(occlusion_f1, 4)},

@@ -13,16 +13,19 @@ from fastapi.testclient import TestClient
 
 from moderation.datasets import LABELS
 from moderation.explain import (
+    DECODER_GRID,
     Span,
     SpanTagger,
     Words,
     choose_tagger_cutoff,
+    expected_f1_choice,
     explain,
     fit_tagger,
     highlight,
     merge_spans,
     offsets_of,
     span_f1,
+    tag_words,
     word_features,
     word_labels,
     word_spans,
@@ -73,13 +76,14 @@ def _words(text: str, toxic: str) -> tuple[Words, set[int]]:
 
 def test_span_tagger_learns_which_words_people_mark() -> None:
     nouns = ["plan", "vote", "road", "budget", "school", "park"]
-    made = [_words(f"the {n} is a zonk and a {m}", "zonk") for n in nouns for m in nouns]
-    made += [_words(f"my {n} is near the {m}", "none") for n in nouns for m in nouns]
+    texts = [f"the {n} is a zonk and a {m}" for n in nouns for m in nouns]
+    texts += [f"my {n} is near the {m}" for n in nouns for m in nouns]
+    made = [_words(text, "zonk" if "zonk" in text else "none") for text in texts]
     words, gold = [w for w, _ in made], [g for _, g in made]
     assert words[0].forms == ["plan", "zonk", "plan"]  # the, is, a and and are never candidates
     assert word_labels(words[0], gold[0]) == [0, 1, 0]
-    tagger = fit_tagger(words, gold)
-    assert isinstance(tagger, SpanTagger)
+    tagger = fit_tagger(texts, words, gold)
+    assert isinstance(tagger, SpanTagger) and tagger.decoder_ in DECODER_GRID
     text = "honestly the zonk ruined the budget"
     new, _ = _words(text, "zonk")
     proba = tagger.predict_proba(word_features(new))[:, 1]
@@ -89,6 +93,26 @@ def test_span_tagger_learns_which_words_people_mark() -> None:
     )
     assert 0 < cutoff < 1 and f1 == 1.0
     assert tagger.predict_proba([]).shape == (0, 2)
+    # The second stage and the decoder: the marked word is chosen, the others are not.
+    strength = tag_words(tagger, new)
+    assert strength[new.forms.index("zonk")] > 0.5 and strength.sum() == strength[new.forms.index("zonk")]
+    assert tag_words(tagger, Words([], [], np.zeros((0, len(LABELS))))).shape == (0,)
+    first_only = fit_tagger(texts, words, gold, folds=0)
+    assert not hasattr(first_only, "refiner_")  # as a tagger pickled before the second stage
+    np.testing.assert_allclose(tag_words(first_only, new), first_only.predict_proba(word_features(new))[:, 1])
+
+
+def test_expected_f1_choice_picks_per_comment() -> None:
+    text = "the zonk and the blarg of a plan"
+    words, _ = _words(text, "zonk")
+    # One strong word: it alone; several strong words: all of them; a weak comment: its strongest word.
+    assert expected_f1_choice(words, np.array([0.95, 0.1, 0.05]), 1.0, 1.0).tolist() == [True, False, False]
+    assert expected_f1_choice(words, np.array([0.9, 0.85, 0.05]), 1.0, 1.0).tolist() == [True, True, False]
+    assert expected_f1_choice(words, np.array([0.02, 0.04, 0.01]), 1.0, 1.0).tolist() == [False, True, False]
+    # A larger alpha asks for more certainty before adding a word.
+    middling = np.array([0.9, 0.5, 0.05])
+    assert expected_f1_choice(words, middling, 0.6, 1.0).sum() >= expected_f1_choice(words, middling, 3.0, 1.0).sum()
+    assert expected_f1_choice(Words([], [], np.zeros((0, len(LABELS)))), np.zeros(0), 1.0, 1.0).shape == (0,)
 
 
 def test_a_toxic_comment_shows_at_least_its_strongest_word() -> None:

@@ -87,6 +87,7 @@ def test_train_bundle_end_to_end_and_reproducible(fake_root: Path, tmp_path: Pat
     assert card["metrics"]["segmentation_dragnet_test"]["pages"] == 4
     assert set(card["artifacts"]) == {"abuse", "segmenter", "spans"}  # the span tagger, from the marked spans
     assert card["explanations"]["method"].startswith("span tagger")
+    assert "gradient-boosted trees" in card["explanations"]["method"]  # the second stage, fitted in folds
     assert 0 < card["explanations"]["cutoff"] < 1 and "occlusion_only" in card["explanations"]
     assert "every slur and misspelt slur one token" in card["model"]["abuse"]  # read off the fitted pipeline
     assert "group_claim, addressed_insult" in card["model"]["abuse"]
