@@ -18,7 +18,7 @@ reaches a cutoff.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -309,10 +309,12 @@ def word_labels(words: Words, gold: set[int]) -> list[int]:
 
 
 def _fit_first(words: Sequence[Words], labels: Sequence[np.ndarray], C: float) -> SpanTagger:
+    """The first stage on the words of `words`, labelled per comment."""
     return SpanTagger(C=C).fit([row for w in words for row in word_features(w)], np.concatenate(labels))
 
 
 def _fit_second(features: Sequence[np.ndarray], labels: Sequence[np.ndarray]) -> HistGradientBoostingClassifier:
+    """The second stage on :func:`comment_features` rows, labelled per comment."""
     trees = HistGradientBoostingClassifier(max_iter=400, learning_rate=0.05, max_leaf_nodes=31, random_state=0)
     return trees.fit(np.vstack(features), np.concatenate(labels))
 
@@ -334,7 +336,11 @@ def fit_tagger(
     if not splits or any(len(np.unique(np.concatenate([labels[i] for i in train]))) < 2 for train, _ in splits):
         return tagger
 
-    def out_of_fold(fit: Any, features: Sequence[Any], predict: Any) -> list[np.ndarray]:
+    def out_of_fold(
+        fit: Callable[[list[Any], list[np.ndarray]], Any],
+        features: Sequence[Any],
+        predict: Callable[[Any, int], np.ndarray],
+    ) -> list[np.ndarray]:
         found = [np.zeros(0)] * len(words)
         for train, test in splits:
             model = fit([features[i] for i in train], [labels[i] for i in train])
