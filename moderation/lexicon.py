@@ -453,15 +453,7 @@ def identity_spans(text: str) -> list[tuple[int, int]]:
 
 def mask_identity(text: str) -> str:
     """`text` with every identity term replaced by a space, for the n-gram features."""
-    spans = identity_spans(text)
-    if not spans:
-        return text
-    out, last = [], 0
-    for start, end in spans:
-        out += [text[last:start], " "]
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+    return _mask_words(text, identity=True)
 
 
 SLUR = "xslurx"
@@ -473,17 +465,22 @@ def mask_slurs(text: str, near_slurs: frozenset[str] = frozenset(), identity: bo
     """`text` with every slur (whole words of :data:`SLURS`, or of `near_slurs`, their misspellings) replaced
     by :data:`SLUR`; with `identity`, identity terms also replaced by a space, as :func:`mask_identity` does,
     in the same pass over the words."""
+    return _mask_words(text, identity=identity, slurs=True, near_slurs=near_slurs)
+
+
+def _mask_words(
+    text: str, identity: bool = False, slurs: bool = False, near_slurs: frozenset[str] = frozenset()
+) -> str:
+    """One pass over the words of `text` for :func:`mask_identity` and :func:`mask_slurs`."""
     words = _WORD.findall(text)
-    if (
-        SLURS.isdisjoint(words)
-        and near_slurs.isdisjoint(words)
-        and (not identity or IDENTITY_TERMS.isdisjoint(words))  # the common case, at C speed
-    ):
+    if (not identity or IDENTITY_TERMS.isdisjoint(words)) and (
+        not slurs or (SLURS.isdisjoint(words) and near_slurs.isdisjoint(words))
+    ):  # the common case, at C speed
         return text
 
     def token(m: re.Match[str]) -> str:
         word = m.group()
-        if word in SLURS or word in near_slurs:
+        if slurs and (word in SLURS or word in near_slurs):
             return SLUR
         return " " if identity and word in IDENTITY_TERMS else word
 
