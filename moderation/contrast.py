@@ -407,6 +407,53 @@ def group_pairs() -> Iterator[Row]:
             yield neg.format(**fields), dict(_CLEAN)
 
 
+# Coined compounds naming people by what they supposedly eat or do, and ordinary compounds of the same shape.
+COMPOUND_NOUNS: tuple[str, ...] = (
+    "frog",
+    "goat",
+    "sheep",
+    "curry",
+    "snail",
+    "pork",
+    "lizard",
+    "bean",
+    "grass",
+    "horse",
+)
+COMPOUND_AGENTS: tuple[str, ...] = ("eater", "muncher", "humper", "shagger", "licker", "gobbler")
+ORDINARY_COMPOUNDS: tuple[str, ...] = (
+    "meat-eater",
+    "plant-eater",
+    "fire-eater",
+    "fish-eater",
+    "book-lover",
+    "bird-watcher",
+    "window-cleaner",
+    "cheese-maker",
+    "tree-planter",
+    "sword-swallower",
+)
+
+
+def compound_rows() -> Iterator[Row]:
+    """Coined compounds aimed at a person or a group ("shut up, frog-eater"), the same compounds mentioned,
+    and ordinary compounds of the same shape ("as a meat-eater ...")."""
+    at_person = ["shut up, {c}.", "nobody wants you here, you filthy {c}", "typical {c}, always whining", "go home {c}"]
+    at_group = ["those {c}s are ruining this town", "the {c}s are at it again", "never trust a {c}"]
+    mentioned = ["calling people {c}s is a disgusting slur", "he was banned for writing {c} under my post"]
+    ordinary = ["as a {o} i loved this recipe", "the {o} at the fair was amazing", "my uncle is a {o}, always has been"]
+    for i, noun in enumerate(COMPOUND_NOUNS):
+        for j, agent in enumerate(_take(COMPOUND_AGENTS, 2, i)):
+            word = f"{noun}-{agent}"
+            attack = {"abuse": 1.0, "toxicity": 1.0, "threat": 0.0}
+            yield at_person[(i + j) % len(at_person)].format(c=word), {**attack, "insult": 1.0}
+            yield at_group[(i + j) % len(at_group)].format(c=word), {**attack, "identity_attack": 1.0}
+            yield mentioned[(i + j) % len(mentioned)].format(c=word), dict(_CLEAN)
+    for i, word in enumerate(ORDINARY_COMPOUNDS):
+        for template in _take(ordinary, 2, i):
+            yield template.format(o=word), dict(_CLEAN)
+
+
 def threat_pairs() -> Iterator[Row]:
     """A threat, then the same act negated, feared or reported, and the same frame with a harmless act."""
     frames = [
@@ -489,7 +536,16 @@ def profanity_rows() -> Iterator[Row]:
             yield f"the {thing} is {praise}", {**_NOT_PEOPLE, "profanity": 1.0}
 
 
-FAMILIES = (insult_pairs, slur_pairs, group_pairs, threat_pairs, deserve_rows, object_rows, profanity_rows)
+FAMILIES = (
+    insult_pairs,
+    slur_pairs,
+    group_pairs,
+    compound_rows,
+    threat_pairs,
+    deserve_rows,
+    object_rows,
+    profanity_rows,
+)
 """Every family of contrast sentences, in the order they are written."""
 
 

@@ -144,6 +144,16 @@ _DEHUMANISE = re.compile(
     r"\b(?:eaters? of \w+|\w+[- ]eaters?|(?:you|ur|u|they|them|those|these|he|she|his|her|all)\b(?:\s+\w+){0,3}\s+"
     r"(?:" + _DEHUMANISING + r"))\b"
 )
+# A coined compound that names a person or group by what they supposedly eat, ride or do: "frog-eater",
+# "eater of frogs", "goat-humper", "curry-muncher". Hyphenated agent nouns of eating and of sex acts are
+# nearly always aimed at people; spaced ones only for eating ("meat eaters" is diet talk, which the learned
+# weight and the contrast sentences weigh).
+_COMPOUND_AGENTS = r"eaters?|munchers?|chompers?|gobblers?|humpers?|shaggers?|lickers?|botherers?|jockeys?"
+_COMPOUND = re.compile(
+    r"\b(?:eaters? of \w+|[a-z]+-(?:" + _COMPOUND_AGENTS + r")|[a-z]+ (?:eaters?|munchers?|chompers?|gobblers?))\b"
+)
+_COMPOUND_KEYS = ("eater", "munch", "chomp", "gobbl", "hump", "shag", "lick", "bother", "jockey")
+"""Substrings one of which every match of :data:`_COMPOUND` holds: without one, its scan is spared."""
 # A person named by role, as a threat's object: "I will shoot the author", "we'll hurt that reporter".
 _NAMED_PERSON = (
     r"(?:the|that|this|your|my|his|her|their)\s+(?:author|writer|reporter|journalist|editor|moderator|poster|"
@@ -234,7 +244,7 @@ _VOCATIVE = re.compile(
     r"(?:(?:" + _INSULT_MODIFIERS + r")\s+){0,3}$"
 )
 _VOCATIVE_END = re.compile(r"\s*(?:[.!?,;:]|$)")
-_ADDRESSABLE = frozenset(("slur", "near_slur", "insult_word"))
+_ADDRESSABLE = frozenset(("slur", "near_slur", "insult_word", "coined_compound"))
 """Word evidence that :func:`_addressed` checks for an address to the reader."""
 
 
@@ -295,6 +305,7 @@ FEATURES: tuple[str, ...] = (
     "insult_word",
     "group_claim",
     "addressed_insult",
+    "coined_compound",
 )
 """The attack features :class:`AttackFeatures` emits, in column order; also the `kind` of a :class:`Match`."""
 _FEATURES_BEFORE_RECORDED = FEATURES[:9]
@@ -334,8 +345,9 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         # "I don't think you're a X", "no one here thinks they are X": a belief denied
         (
             ("think", "believ", "say", "said", "claim", "mean", "suggest"),
-            r"\b(?:don't|do not|doesn't|didn't|never|no one|nobody|noone)\s+(?:\w+\s+){0,2}(?:think|thinks|believe|"
-            r"believes|say|says|said|claim|claims|mean|meant|suggest|suggested)\s+(?:that\s+)?(?:\w+\s+){0,3}?"
+            r"\b(?:don't|do not|doesn't|didn't|never|no one|nobody|noone|not)\s+(?:\w+\s+){0,2}"
+            r"(?:think|thinks|thinking|believe|believes|say|says|said|saying|claim|claims|claiming|mean|meant|suggest|suggested|suggesting)\s+"
+            r"(?:that\s+)?(?:\w+\s+){0,3}?"
             r"(?:you're|youre|you are|you were|he's|he is|she's|she is|they're|they are|are|is|was|were)\s+"
             r"(?:an?\s+|so\s+|that\s+)?([\w*]+)",
         ),
@@ -388,7 +400,8 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             ("to say", "to claim", "to suggest", "to think", "to imply", "to pretend"),
             r"\b(?:hateful|wrong|racist|sexist|bigoted|disgusting|vile|offensive|unacceptable|ignorant|shameful|cruel|"
             r"false|a\s+lie|not\s+ok|not\s+okay)\s+to\s+(?:say|claim|suggest|think|imply|pretend)\s+(?:that\s+)?"
-            r"(?:\w+\s+){1,3}?(?:are|is|were|was)\s+(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)",
+            r"(?:\w+\s+){1,3}?(?:are|is|were|was|(?:should|must|need to|ought to)\s+(?:all\s+)?be)\s+"
+            r"(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)",
         ),
         (
             ("claim", "idea that", "notion", "myth", "lie that", "lies that", "belief", "suggestion", "stereotype"),
@@ -568,6 +581,8 @@ def find_attacks(
         if evidence
         else []
     )
+    if any(key in text for key in _COMPOUND_KEYS):
+        found += [Match("coined_compound", m.start(), m.end()) for m in _COMPOUND.finditer(text)]
     found += [
         Match("addressed_insult", m.start, m.end)
         for m in found

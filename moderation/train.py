@@ -287,10 +287,12 @@ def explanation_method(tagger: SpanTagger | None) -> str:
     second = ""
     if getattr(tagger, "refiner_", None) is not None:
         alpha, power = tagger.decoder_
+        params = getattr(tagger, "refiner_params_", None)
+        settings = f" ({', '.join(f'{k} {v:g}' for k, v in params.items())})" if params else ""
         second = (
-            "; gradient-boosted trees over that probability read against the rest of the comment (fitted on "
-            f"{TAGGER_FOLDS}-fold out-of-fold probabilities) and, per comment, the words with the best expected "
-            f"character F1 (alpha {alpha:g}, power {power:g}, chosen on the training comments)"
+            f"; gradient-boosted trees{settings} over that probability read against the rest of the comment "
+            f"(fitted on {TAGGER_FOLDS}-fold out-of-fold probabilities) and, per comment, the words with the best "
+            f"expected character F1 (alpha {alpha:g}, power {power:g}; both chosen on the training comments)"
         )
     return (
         "span tagger: a logistic regression over each word's occlusion weights (the fall in every label's "

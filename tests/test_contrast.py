@@ -16,7 +16,13 @@ def test_no_contrast_sentence_is_a_suite_case() -> None:
 
 
 def test_every_family_gives_attacks_and_their_harmless_twins() -> None:
-    for family in (contrast.insult_pairs, contrast.slur_pairs, contrast.group_pairs, contrast.threat_pairs):
+    for family in (
+        contrast.insult_pairs,
+        contrast.slur_pairs,
+        contrast.group_pairs,
+        contrast.compound_rows,
+        contrast.threat_pairs,
+    ):
         verdicts = [labels["abuse"] for _, labels in family()]
         assert 0.0 in verdicts and 1.0 in verdicts, family.__name__
     for family in (contrast.object_rows, contrast.profanity_rows):
@@ -43,3 +49,11 @@ def test_frame_is_deterministic_and_registered() -> None:
     assert np.isnan(first["toxicity"]).any()  # families are silent where they have nothing to say
     assert DATASETS["contrast"].files == ()
     assert DATASETS["contrast"].reader is read_contrast
+
+
+def test_coined_compounds_are_attacks_only_as_coinages() -> None:
+    # The attack rows coin their compounds; the harmless ones use ordinary compounds of the same shape.
+    rows = list(contrast.compound_rows())
+    ordinary = {t for t, labels in rows if any(word in t for word in contrast.ORDINARY_COMPOUNDS)}
+    assert ordinary and all(labels["abuse"] == 0.0 for t, labels in rows if t in ordinary)
+    assert all(not any(word in t for word in contrast.ORDINARY_COMPOUNDS) for t, lab in rows if lab["abuse"] == 1.0)

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from moderation.datasets import LABELS
 from moderation.explain import (
     DECODER_GRID,
+    REFINER_GRID,
     Span,
     SpanTagger,
     Words,
@@ -31,6 +32,7 @@ from moderation.explain import (
     word_spans,
 )
 from moderation.moderator import Moderator
+from moderation.train import explanation_method
 from service.app import create_app
 
 
@@ -75,7 +77,7 @@ def _words(text: str, toxic: str) -> tuple[Words, set[int]]:
 
 
 def test_span_tagger_learns_which_words_people_mark() -> None:
-    nouns = ["plan", "vote", "road", "budget", "school", "park"]
+    nouns = ["plan", "vote", "road", "budget", "school", "park", "bridge", "tax", "law", "port"]
     texts = [f"the {n} is a zonk and a {m}" for n in nouns for m in nouns]
     texts += [f"my {n} is near the {m}" for n in nouns for m in nouns]
     made = [_words(text, "zonk" if "zonk" in text else "none") for text in texts]
@@ -84,6 +86,8 @@ def test_span_tagger_learns_which_words_people_mark() -> None:
     assert word_labels(words[0], gold[0]) == [0, 1, 0]
     tagger = fit_tagger(texts, words, gold)
     assert isinstance(tagger, SpanTagger) and tagger.decoder_ in DECODER_GRID
+    assert tagger.refiner_params_ in REFINER_GRID  # chosen with the decoder on out-of-fold F1
+    assert "max_leaf_nodes" in explanation_method(tagger) and "alpha" in explanation_method(tagger)
     text = "honestly the zonk ruined the budget"
     new, _ = _words(text, "zonk")
     proba = tagger.predict_proba(word_features(new))[:, 1]

@@ -13,6 +13,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from moderation.lexicon import (
+    _COMPOUND,
+    _COMPOUND_KEYS,
     _KEYED_ATTACKS,
     _MENTION_RULES,
     FEATURES,
@@ -91,6 +93,10 @@ def test_identity_terms_are_whole_words() -> None:
         ("you're such a pathetic idiot", "addressed_insult"),
         ("shut up, moron.", "addressed_insult"),
         ("nobody asked you, spic.", "addressed_insult"),
+        ("typical frog-muncher, always moaning", "coined_compound"),
+        ("the goat-shaggers are at it again", "coined_compound"),
+        ("get lost, eater of snails", "coined_compound"),
+        ("get lost, frog-muncher.", "addressed_insult"),  # a compound said to the reader
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -124,6 +130,14 @@ def test_statements_about_groups_that_derogate_none_are_no_claim(features: Attac
 )
 def test_insults_not_said_to_the_reader_are_no_address(features: AttackFeatures, text: str) -> None:
     assert "addressed_insult" not in kinds(features, mask_mentions(normalize(text)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the anteater at the zoo", "a disc jockey played all night", "please stop licking the spoon", "a beekeeper"],
+)
+def test_ordinary_words_are_no_coined_compound(features: AttackFeatures, text: str) -> None:
+    assert "coined_compound" not in kinds(features, text)
 
 
 def test_slurs_are_one_token_for_the_ngrams() -> None:
@@ -242,6 +256,8 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("to claim women are inferior is just sexist", "inferior"),
         ("Comments claiming refugees are a disease should be deleted.", "disease"),
         ("posts saying that women are stupid must be reported", "stupid"),
+        ("It is disgusting to say Jews must be wiped out.", "wiped"),  # a call condemned, as a claim is
+        ("I'm not saying you're an idiot, I'm saying the plan is flawed.", "idiot"),
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -289,7 +305,8 @@ _MENTION_TEXT = (
     "i would never call anyone a idiot calling someone a slur is wrong the word 'moron' when they call you "
     "stupid he said not a fag isn't an insult saying that people are scum is vile if someone calls "
     "me a loser was called a bitch dyke is an epithet \" ' shouted wrote used stop saying claims that lie idea "
-    "are lies hateful to say describe refer to as never comments claiming should be deleted must reported"
+    "are lies hateful to say describe refer to as never comments claiming should be deleted must reported "
+    "not saying thinking you're must be should all be"
 )
 
 
@@ -300,6 +317,8 @@ _MENTION_TEXT = (
 @example("the lie that people are scum is wrong")
 @example("never describe people as scum")
 @example("comments claiming people are scum should be deleted")
+@example("it is hateful to say people must be scum")
+@example("not saying you're scum")
 def test_mention_key_test_never_hides_a_rule_match(text: str) -> None:
     # The keys only spare a rule its scan: every rule run on every text finds the same spans.
     unkeyed = [m.span(1) for _, rule in _MENTION_RULES for m in rule.finditer(text)]
@@ -309,7 +328,8 @@ def test_mention_key_test_never_hides_a_rule_match(text: str) -> None:
 _ATTACK_TEXT = (
     "i we will 'll gonna want to kill hurt shoot stab beat them you your the author know found where you he "
     "live work watch your back you'll will pay die suffer deserves to be shot go going back to where home send "
-    "them back came from leave get out of our this country i'm coming for better hide run make sure never walk"
+    "them back came from leave get out of our this country i'm coming for better hide run make sure never walk "
+    "frog- -eater eaters of -muncher -humper -jockey -licker -botherer - gobbler chomper"
 )
 
 
@@ -325,7 +345,10 @@ _ATTACK_TEXT = (
 @example("i'm coming for you")
 @example("you better hide")
 @example("make sure you never walk")
+@example("get lost frog-muncher")
+@example("eaters of frog")
 def test_attack_keys_never_hide_a_match(text: str) -> None:
     # Their key words only spare a pattern its scan: every match holds one of them.
     for _, keys, pattern in _KEYED_ATTACKS:
         assert not pattern.search(text) or any(key in text for key in keys)
+    assert not _COMPOUND.search(text) or any(key in text for key in _COMPOUND_KEYS)
