@@ -433,11 +433,20 @@ ORDINARY_COMPOUNDS: tuple[str, ...] = (
     "tree-planter",
     "sword-swallower",
 )
+# Eaters described by how they eat: the words of the coinages, said of nobody's origin.
+PLAIN_EATERS: tuple[str, ...] = (
+    "picky eater",
+    "fussy eater",
+    "big eater",
+    "healthy eater",
+    "messy eater",
+    "slow eater",
+)
 
 
 def compound_rows() -> Iterator[Row]:
     """Coined compounds aimed at a person or a group ("shut up, frog-eater"), the same compounds mentioned,
-    and ordinary compounds of the same shape ("as a meat-eater ...")."""
+    ordinary compounds of the same shape ("as a meat-eater ..."), and eaters described by how they eat."""
     at_person = ["shut up, {c}.", "nobody wants you here, you filthy {c}", "typical {c}, always whining", "go home {c}"]
     at_group = ["those {c}s are ruining this town", "the {c}s are at it again", "never trust a {c}"]
     mentioned = ["calling people {c}s is a disgusting slur", "he was banned for writing {c} under my post"]
@@ -451,6 +460,10 @@ def compound_rows() -> Iterator[Row]:
             yield mentioned[(i + j) % len(mentioned)].format(c=word), dict(_CLEAN)
     for i, word in enumerate(ORDINARY_COMPOUNDS):
         for template in _take(ordinary, 2, i):
+            yield template.format(o=word), dict(_CLEAN)
+    plain = ["my kids are such {o}s", "you {o}, just try one bite", "i was a {o} as a child", "{o}s love this menu"]
+    for i, word in enumerate(PLAIN_EATERS):
+        for template in _take(plain, 2, i):
             yield template.format(o=word), dict(_CLEAN)
 
 
