@@ -451,10 +451,10 @@ def compound_rows() -> Iterator[Row]:
     at_group = ["those {c}s are ruining this town", "the {c}s are at it again", "never trust a {c}"]
     mentioned = ["calling people {c}s is a disgusting slur", "he was banned for writing {c} under my post"]
     ordinary = ["as a {o} i loved this recipe", "the {o} at the fair was amazing", "my uncle is a {o}, always has been"]
+    attack = {"abuse": 1.0, "toxicity": 1.0, "threat": 0.0}
     for i, noun in enumerate(COMPOUND_NOUNS):
         for j, agent in enumerate(_take(COMPOUND_AGENTS, 2, i)):
             word = f"{noun}-{agent}"
-            attack = {"abuse": 1.0, "toxicity": 1.0, "threat": 0.0}
             yield at_person[(i + j) % len(at_person)].format(c=word), {**attack, "insult": 1.0}
             yield at_group[(i + j) % len(at_group)].format(c=word), {**attack, "identity_attack": 1.0}
             yield mentioned[(i + j) % len(mentioned)].format(c=word), dict(_CLEAN)

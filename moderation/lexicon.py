@@ -344,8 +344,8 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         (
             ("think", "believ", "say", "said", "claim", "mean", "suggest"),
             r"\b(?:don't|do not|doesn't|didn't|never|no one|nobody|noone|not)\s+(?:\w+\s+){0,2}"
-            r"(?:think|thinks|thinking|believe|believes|say|says|said|saying|claim|claims|claiming|mean|meant|suggest|suggested|suggesting)\s+"
-            r"(?:that\s+)?(?:\w+\s+){0,3}?"
+            r"(?:think|thinks|thinking|believe|believes|say|says|said|saying|claim|claims|claiming|mean|meant|"
+            r"suggest|suggested|suggesting)\s+(?:that\s+)?(?:\w+\s+){0,3}?"
             r"(?:you're|youre|you are|you were|he's|he is|she's|she is|they're|they are|are|is|was|were)\s+"
             r"(?:an?\s+|so\s+|that\s+)?([\w*]+)",
         ),
