@@ -324,7 +324,7 @@ of the abuse model underneath, by a few thousandths of F1 (README, "Measured fig
 
 
 def _fit_second(
-    features: Sequence[np.ndarray], labels: Sequence[np.ndarray], params: dict[str, Any]
+    features: Sequence[np.ndarray], labels: Sequence[np.ndarray], params: dict[str, Any] = REFINER_GRID[0]
 ) -> HistGradientBoostingClassifier:
     """The second stage on :func:`comment_features` rows, labelled per comment, with tree settings `params`."""
     trees = HistGradientBoostingClassifier(random_state=0, **params)
@@ -376,19 +376,18 @@ def fit_tagger(
             )
         )
 
-    candidates = []  # (out-of-fold F1, tree settings, decoder), one per setting
-    for params in REFINER_GRID:
+    best: tuple[float, int, tuple[float, float]] = (-1.0, 0, DECODER_GRID[0])
+    for k, params in enumerate(REFINER_GRID):
         second = out_of_fold(
             lambda f, y, params=params: _fit_second(f, y, params),
             features,
             lambda m, i: m.predict_proba(features[i])[:, 1],
         )
-        scores = {decoder: mean_f1(second, decoder) for decoder in DECODER_GRID}
-        decoder = max(scores, key=scores.__getitem__)
-        candidates.append((scores[decoder], params, decoder))
-    _, params, tagger.decoder_ = max(candidates, key=lambda c: c[0])  # ties: the earlier setting
-    tagger.refiner_params_ = dict(params)
+        decoder = max(DECODER_GRID, key=lambda d, second=second: mean_f1(second, d))
+        best = max(best, (mean_f1(second, decoder), -k, decoder))  # ties: the earlier setting
+    tagger.refiner_params_ = dict(REFINER_GRID[-best[1]])
     tagger.refiner_ = _fit_second(features, labels, tagger.refiner_params_)
+    tagger.decoder_ = best[2]
     return tagger
 
 
