@@ -407,6 +407,85 @@ def group_pairs() -> Iterator[Row]:
             yield neg.format(**fields), dict(_CLEAN)
 
 
+# Calls to lock a whole group away or drive it out, and the places such calls put it.
+REMOVALS: tuple[str, ...] = (
+    "deported",
+    "rounded up",
+    "locked up",
+    "kicked out",
+    "sterilised",
+    "thrown out",
+    "put in camps",
+    "banned from the country",
+)
+CONFINEMENTS: tuple[str, ...] = ("cages", "a zoo", "camps", "prison", "the gutter", "chains")
+# Who may rightly be locked up or sent away: wrongdoers, named by what they did, not by who they are.
+WRONGDOERS: tuple[str, ...] = (
+    "people who abuse children",
+    "drunk drivers",
+    "the men who attacked them",
+    "corrupt officials",
+    "fraudsters",
+    "poachers",
+)
+PUNISHMENTS: tuple[str, ...] = ("locked up", "kicked out", "thrown out", "jailed", "banned for life")
+# What a group or a person "should be" when the sentence wishes them well: the frame alone is no call.
+GOODS: tuple[str, ...] = (
+    "welcomed",
+    "paid fairly",
+    "treated with respect",
+    "protected by the law",
+    "listened to",
+    "given a fair chance",
+    "offered training",
+    "celebrated",
+    "represented on the board",
+    "consulted first",
+)
+# Things that die, stop or wear out: the verb of a death wish, said of no one.
+ENDINGS: tuple[str, ...] = (
+    "the tomatoes will die if nobody waters them",
+    "my old laptop died on the train",
+    "the oak by the church finally died last winter",
+    "that fashion will die out within a year",
+    "thousands die of malaria every year",
+    "the fire died down overnight",
+    "the conversation died when the boss walked in",
+    "bees are dying off across the county",
+    "the engine died at the lights",
+    "the singer died peacefully at home",
+)
+
+
+def group_call_rows() -> Iterator[Row]:
+    """A group called to be locked away or driven out, the same call denied or condemned, and the same words
+    said of wrongdoers or of where a group does belong: the call is hate only when a group of people is its
+    object for who they are."""
+    used = ["{g} should be {r}", "all {g} need to be {r}", "honestly {g} must be {r}", "{g} belong in {c}"]
+    refused = [
+        "calls for {g} to be {r} are a disgrace",
+        "demanding that {g} be {r} is pure bigotry",
+        "{g} belong in this town as much as anyone",
+        "{g} belong in every boardroom",
+    ]
+    for i, group in enumerate(GROUPS):
+        fields = {"g": group, "r": REMOVALS[i % len(REMOVALS)], "c": CONFINEMENTS[i % len(CONFINEMENTS)]}
+        yield used[i % len(used)].format(**fields), dict(_HATE)
+        yield refused[i % len(refused)].format(**fields), dict(_CLEAN)
+    for i, who in enumerate(WRONGDOERS):
+        for punishment in _take(PUNISHMENTS, 2, 2 * i):
+            yield f"{who} should be {punishment}", dict(_CLEAN)
+    for i, who in enumerate(GROUPS + PEOPLE[1:]):
+        verb = "should" if i % 2 else "must"
+        yield f"{who} {verb} be {GOODS[i % len(GOODS)]}", dict(_CLEAN)
+
+
+def ending_rows() -> Iterator[Row]:
+    """Things that die, stop or wear out: no threat and no abuse, though the verb is a death wish's."""
+    for text in ENDINGS:
+        yield text, dict(_CLEAN)
+
+
 # Coined compounds naming people by what they supposedly eat or do, and ordinary compounds of the same shape.
 COMPOUND_NOUNS: tuple[str, ...] = (
     "frog",
@@ -553,8 +632,10 @@ FAMILIES = (
     insult_pairs,
     slur_pairs,
     group_pairs,
+    group_call_rows,
     compound_rows,
     threat_pairs,
+    ending_rows,
     deserve_rows,
     object_rows,
     profanity_rows,

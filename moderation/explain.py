@@ -23,6 +23,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from joblib import Parallel, delayed, effective_n_jobs
 from scipy import sparse
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -143,6 +144,23 @@ def comment_words(model: AbuseModel, text: str) -> Words:
     """The words of `text` with their occlusion weights for every label (see :func:`word_weights`)."""
     spans, weights = word_weights(model, text)
     return Words(spans, [normalize(text[a:b]).strip() for a, b in spans], weights)
+
+
+def _words_of(model: AbuseModel, texts: Sequence[str]) -> list[Words]:
+    """:func:`comment_words` of each of `texts`, in order (one process's share of :func:`comments_words`)."""
+    return [comment_words(model, text) for text in texts]
+
+
+def comments_words(model: AbuseModel, texts: Sequence[str], n_jobs: int | None = None) -> list[Words]:
+    """:func:`comment_words` of every text, in `n_jobs` processes (joblib's meaning; ``None`` is one): the
+    occlusion of a training set's comments is minutes of one core's work. The same words and weights
+    whatever `n_jobs` is."""
+    jobs = effective_n_jobs(n_jobs)
+    if jobs == 1 or len(texts) < 100:
+        return _words_of(model, texts)
+    chunks = [list(chunk) for chunk in np.array_split(np.asarray(texts, dtype=object), 4 * jobs) if len(chunk)]
+    parts = Parallel(n_jobs=jobs)(delayed(_words_of)(model, chunk) for chunk in chunks)
+    return [words for part in parts for words in part]
 
 
 def word_features(words: Words) -> list[dict[str, Any]]:

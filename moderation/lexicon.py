@@ -12,15 +12,17 @@ become features whose weights the abuse model learns from data.
 - Attack features count: slurs (curated) and their one-slip misspellings that are not English words;
   insults for a person (curated: idiot, cretin, scumbag ...) and such an insult or slur said to the
   reader ("you idiot", "shut up, moron."); an identity term near a dehumanising or abusive word; a claim
-  about a whole group ("X are a plague", "X should all be deported"; a call for violence against one,
-  "X should be shot", counts as a threat); dehumanising language
-  (animal, vermin and disease names, "X-eater" and "eater of X" compounds, "subhuman"); blends of a
-  word, name or group with an obscenity that no dictionary holds; "go back to ..." attacks. A blend is
-  only a blend when the whole word is not an ordinary English word, so Scunthorpe, cocktail and
-  assassin stay innocent. Threat constructions ("I will hurt you", "I know where you live", "you will
-  pay") count as well. A feature marks texts that name no person at all (no pronoun, group, mention,
-  person noun, title, side or insult for a person), and the last counts the rude words in such a text:
-  abuse of a printer is not an insult.
+  about a whole group ("X are a plague", "X should all be deported", "X belong in cages", "the world
+  would be better without X"; a call for violence against one, "X should be shot", counts as a threat);
+  dehumanising language (animal, vermin and disease names, "X-eater" and "eater of X" compounds,
+  "subhuman"); blends of a word, name or group with an obscenity that no dictionary holds; "go back to
+  ..." attacks. A blend is only a blend when the whole word is not an ordinary English word, so
+  Scunthorpe, cocktail and assassin stay innocent. Threat constructions ("I will hurt you", "I know
+  where you live", "you will pay") count as well, and so do death wishes ("die in a fire", "go kill
+  yourself"); set phrases such as "waste of oxygen" count as insults for a person, and "f*** you" as an
+  insult said to the reader. A feature marks texts that name no person at all (no pronoun, group,
+  mention, person noun, title, side, insult for a person, threat or insult said to the reader), and the
+  last counts the rude words in such a text: abuse of a printer is not an insult.
 - Mentioned words (negated, quoted, named as a word or a slur, or the predicate of a claim the writer
   rejects) are replaced by one placeholder before any feature sees them (:func:`mask_mentions`): "I would
   never call anyone a ..." uses no slur. In the n-gram view every slur becomes one token too
@@ -182,6 +184,21 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
         ),
     ),
     (("better ",), re.compile(r"\bbetter (?:hide|run|pray|watch out|sleep with one eye open)\b")),
+    # A wish or a call for the reader's death or self-harm: "die in a fire", "go kill yourself", "I hope you die."
+    # Bare "die" and "drop dead" only where the clause ends or goes on as a wish does ("drop dead gorgeous" and
+    # "Die Hard" are no wish); "kill yourself" only after a clause's start or a call ("don't kill yourself
+    # over it" is kind).
+    (
+        ("die", "dead", "yourself", "urself", "yourselves", "jump off"),
+        re.compile(
+            r"(?:^|[.!?,;:]\s*|\b(?:just|go|please|pls|plz|you should|u should|you need to|"
+            r"why don't you|why dont you|(?:i\s+)?hope (?:you|u|he|she|they)(?:'ll| will)?|"
+            r"wish (?:you|u|he|she|they) would)\s+)(?:go\s+|just\s+)?"
+            r"(?:die(?=\s*(?:[.!?,;:]|$)|\s+(?:in an?|of|already|slowly|alone|painfully|screaming|you|plz|please)\b)|"
+            r"drop dead(?=\s*(?:[.!?,;:]|$)|\s+(?:already|you)\b)|"
+            r"(?:kill|hang|neck|drown|off|shoot) (?:yourself|urself|yourselves)\b|jump off an? (?:bridge|cliff|roof))"
+        ),
+    ),
     (
         ("make sure",),
         re.compile(
@@ -193,10 +210,22 @@ _GO_BACK = re.compile(
     r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back where "
     r"(?:you|they) came from|(?:leave|get out of) (?:our|my|this) country)\b"
 )
+# Set phrases that insult whoever they name ("you absolute waste of oxygen", "shit for brains"): insults for
+# a person, as the curated nouns are (and so said to the reader where they are).
+_INSULT_PHRASE = re.compile(
+    r"\b(?:waste of (?:oxygen|skin|air|flesh|sperm|dna|a (?:human being|human|person|life))|"
+    r"(?:shit|crap|rocks|mush|sawdust) for brains|excuse for an? (?:human being|human|person|man|woman|father|"
+    r"mother|parent|journalist|reporter|writer|politician))\b"
+)
+_INSULT_PHRASE_KEYS = ("waste of", "for brains", "excuse for")
+"""Substrings one of which every match of :data:`_INSULT_PHRASE` holds."""
+# An obscenity said at the reader: "f*** you", "screw you", "fuck off".
+_CURSE_AT = re.compile(r"\b(?:fuck|f\*+k?|fk|fck|fuk|screw)\s+(?:you|u|ya|off|yourself|urself|yourselves)\b")
 _KEYED_ATTACKS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
     ("go_back", _GO_BACK_KEYS, _GO_BACK),
     ("threat", _THREAT_KEYS, _THREAT),
     *(("threat", keys, rule) for keys, rule in _THREAT_RULES),
+    ("addressed_insult", ("fuck", "f*", "fk", "fck", "fuk", "screw"), _CURSE_AT),
 )
 """Each attack pattern tried only on texts holding one of its key words, with the evidence kind it gives."""
 _ABUSIVE_WORD = re.compile(r"\b(?:" + _ABUSIVE + r")\b")
@@ -215,7 +244,15 @@ _GROUP_PREDICATES = (
     _DEHUMANISING + r"|filthy|dirty|disgusting|vile|evil|inferior|worthless|useless|stupid|dumb|idiots?|"
     r"morons?|retard(?:s|ed)?|barbari(?:c|ans?)|primitive|terrorists?|criminals?|rapists?|thugs?|pedophiles?|"
     r"paedophiles?|degenerates?|freaks?|perverts?|abominations?|mentally ill|lazy|violent|dangerous|nasty|"
-    r"ugly|gross|sick|a (?:threat|menace|burden|blight|curse|stain|virus)|not welcome|unwelcome"
+    r"ugly|gross|sick|a (?:threat|menace|burden|blight|curse|stain|virus)|not welcome|unwelcome|good for nothing|"
+    r"only good for|only fit for|fit only for|unfit (?:to|for)|not fit (?:to|for)"
+)
+# What derogates the group named right after it: "the world would be better without X", "there is nothing
+# worse than X", "we must get rid of X" (read on the text before an identity term; see find_attacks).
+_BEFORE_GROUP = re.compile(
+    r"(?:\b(?:better|safer|nicer|cleaner)\s+(?:off\s+)?without|\bnothing\s+(?:is\s+)?(?:worse|lower|more disgusting)"
+    r"\s+than|\bget rid of|\brid (?:the|this|our) (?:\w+\s+)?of)"
+    r"\s+(?:all\s+|the\s+|those\s+|these\s+|any\s+|every\s+)?$"
 )
 _GROUP_VIOLENCE = (
     r"die|be killed|be shot|be hanged|be hung|be gassed|be burned|be burnt|be exterminated|be eradicated|"
@@ -223,7 +260,13 @@ _GROUP_VIOLENCE = (
 )
 _GROUP_REMOVAL = (
     r"rot|be deported|be locked up|be sterili[sz]ed|be removed|be banned|be kicked out|be thrown out|be sent back|"
+    r"be rounded up|be expelled|be jailed|be imprisoned|be caged|be segregated|be purged|be put in camps|"
     r"go back|get out|not be allowed|not exist"
+)
+# Where a sentence puts a whole group: "X belong in a zoo", "X belong behind bars".
+_GROUP_PLACE = (
+    r"\s+(?:all\s+)?belongs?\s+(?:in|on|behind)\s+(?:an?\s+|the\s+)?(?:zoos?|cages?|jail|prison|gutters?|trash|"
+    r"bins?|camps?|sewers?|bars|chains|ovens?|gas chambers?|hell|the ground)"
 )
 _SHOULD = r"\s+(?:should|must|need to|ought to|deserve to|have to)\s+(?:all\s+)?"
 # An insult or slur addressed to the reader: "you idiot", "you're a pathetic loser", "shut up, moron", "nobody
@@ -267,7 +310,9 @@ _GROUP_CLAIM = re.compile(
     + _SHOULD
     + r"(?:"
     + _GROUP_REMOVAL
-    + r"))\b"
+    + r")|"
+    + _GROUP_PLACE
+    + r")\b"
 )
 # A call for violence against a whole group is a threat ("X should be shot on sight", "X must all die").
 _GROUP_THREAT = re.compile(_GROUP_NOUN + _SHOULD + r"(?:" + _GROUP_VIOLENCE + r")\b")
@@ -367,7 +412,7 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         # a claim reported as a condition: "when someone says X are Y, speak up", "if anyone tells you you're Y"
         (
             ("if", "when"),
-            r"\b(?:if|when|whenever)\s+(?:someone|somebody|anyone|anybody|people|they|he|she|a\s+\w+)\s+(?:says?|said|"
+            r"\b(?:if|when|whenever)\s+(?:someone|somebody|anyone|anybody|people|they|you|he|she|a\s+\w+)\s+(?:says?|said|"
             r"claims?|claimed|tells?\s+you|told\s+you|writes?|wrote|posts?|posted)\s+(?:that\s+)?(?:(?:\w+\s+){1,3}?"
             r"(?:are|is|were|was)|(?:\w+\s+){0,2}?\w+'(?:re|s))\s+(?:an?\s+|so\s+|just\s+|all\s+)?([\w*]+)",
         ),
@@ -411,6 +456,17 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             ("describ", "refer", "label"),
             _NEGATOR + r"\s+(?:\w+\s+){0,2}(?:describe|describes|describing|refer to|referring to|label|labels|"
             r"labelling|labeling)\s+(?:\w+\s+){1,2}?as\s+(?:an?\s+)?([\w*]+)",
+        ),
+        # a statement quoted as an example or as what someone said: "statements like 'X are Y' have no place
+        # here", "signs reading '...'", "posting '...' is harassment", "he shouted '...' at them" (an opening
+        # quote after a space: the apostrophe of "don't" opens nothing, and spares the scan)
+        (
+            (" '", ' "', " \u2018", " \u201c"),
+            r"\b(?:(?:statements?|comments?|posts?|phrases?|slogans?|chants?|remarks?|tweets?|signs?|messages?|things|"
+            r"words|lines?|jokes?|taunts?|graffiti|banners?|placards?|insults?|slurs?)\s+(?:like|such as|saying|"
+            r"reading|that said)|posting|posted|writing|wrote|written|saying|said|says|shouting|shouted|chanting|"
+            r"chanted|tweeting|tweeted|yelling|yelled|screaming|screamed|typing|typed) "
+            r"[\"'\u2018\u201c]([^\"'\u2019\u201d]{1,120})[\"'\u2019\u201d]",
         ),
         # a word named as a slur: "X is a racist slur"
         (("slur", "epithet", "insult"), r"\b([\w*]+)\s+is\s+(?:an?\s+)?(?:\w+\s+)?(?:slur|epithet|insult)\b"),
@@ -581,6 +637,8 @@ def find_attacks(
     )
     if any(key in text for key in _COMPOUND_KEYS):
         found += [Match("coined_compound", m.start(), m.end()) for m in _COMPOUND.finditer(text)]
+    if any(key in text for key in _INSULT_PHRASE_KEYS):
+        found += [Match("insult_word", m.start(), m.end()) for m in _INSULT_PHRASE.finditer(text)]
     found += [
         Match("addressed_insult", m.start, m.end)
         for m in found
@@ -598,12 +656,18 @@ def find_attacks(
     if "people" in text or "folk" in text:
         subjects = identities + [m.span() for m in _PEOPLE.finditer(text)]
     claimed: set[int] = set()  # "black people are ...": one claim, whether read from "black" or "people"
-    for start, end in subjects:
+    for i, (start, end) in enumerate(subjects):
         for kind, pattern in (("group_claim", _GROUP_CLAIM), ("threat", _GROUP_THREAT)):
             claim = pattern.match(text, end)
             if claim is not None and claim.end() not in claimed:
                 claimed.add(claim.end())
                 found.append(Match(kind, start, claim.end()))
+                if i < len(identities):  # a group people are attacked for, not "people" at large: hate
+                    found.append(Match("group_attack", start, claim.end()))
+    for start, end in identities:
+        before = _BEFORE_GROUP.search(text, max(0, start - 60), start)
+        if before is not None:
+            found += [Match("group_claim", before.start(), end), Match("group_attack", before.start(), end)]
     if identities:
         for m in _ABUSIVE_WORD.finditer(text):
             near = [s for s in identities if abs(s[0] - m.start()) <= 40]
@@ -692,7 +756,14 @@ class AttackFeatures(SortedSetState, TransformerMixin, BaseEstimator):
                 counts[i, column[match.kind]] += 1
             # Evidence already counted first: a slur or an insult for a person names someone, and spares
             # names_person its scan of the words for that insult.
-            nobody = not (counts[i, column["slur"]] or counts[i, column["insult_word"]] or names_person(text))
+            # So does a threat or an insult said to the reader, even with no pronoun ("die in a fire").
+            nobody = not (
+                counts[i, column["slur"]]
+                or counts[i, column["insult_word"]]
+                or counts[i, column["threat"]]
+                or counts[i, column["addressed_insult"]]
+                or names_person(text)
+            )
             counts[i, column["no_person"]] = nobody
             if nobody:
                 counts[i, column["unaimed_rudeness"]] = len(_RUDE_WORD.findall(text))

@@ -42,7 +42,7 @@ from .explain import (
     SpanTagger,
     choose_cutoff,
     choose_tagger_cutoff,
-    comment_words,
+    comments_words,
     fit_tagger,
     word_labels,
 )
@@ -113,21 +113,22 @@ def fit_span_tagger(
     thresholds: dict[str, float],
     flag_thresholds: dict[str, float],
     abuse_floor: float = 0.0,
+    n_jobs: int | None = -1,
 ) -> tuple[SpanTagger | None, float, float, float]:
     """The span tagger, fitted on the spans marked in the Toxic Spans training comments; the cutoff with the
     best character F1 on the trial comments taken as toxic (the task's premise: each comment is, and the
     question is which part), that F1, and the F1 at that cutoff when the model's own verdict decides which
     comments are toxic (as :meth:`Moderator.explain` does). No tagger (``None``, zeros) when the training
-    comments mark no spans, or every word."""
+    comments mark no spans, or every word. The comments' occlusion runs in `n_jobs` processes."""
     scorer = compile_abuse_model(abuse)
     train = read_toxic_spans(root / "toxicity", split="train")
-    words = [comment_words(scorer, text) for text in train["text"]]
+    words = comments_words(scorer, train["text"].tolist(), n_jobs)
     gold = [set(json.loads(spans)) for spans in train["spans"]]
     if len({label for w, g in zip(words, gold, strict=True) for label in word_labels(w, g)}) < 2:
         log.warning("the Toxic Spans training comments give one class of word only: no span tagger")
         return None, 0.0, 0.0, 0.0
     tagger = fit_tagger(train["text"].tolist(), words, gold)
-    trial_words = [comment_words(scorer, text) for text in trial_texts]
+    trial_words = comments_words(scorer, list(trial_texts), n_jobs)
     cutoff, f1 = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, [True] * len(trial_texts))
     verdicts = decide(
         scorer.predict_proba(list(trial_texts)), thresholds, DEFAULT_FLAG_ON, flag_thresholds, abuse_floor

@@ -19,6 +19,8 @@ from moderation.explain import (
     SpanTagger,
     Words,
     choose_tagger_cutoff,
+    comment_words,
+    comments_words,
     expected_f1_choice,
     explain,
     fit_tagger,
@@ -127,6 +129,16 @@ def test_a_toxic_comment_shows_at_least_its_strongest_word() -> None:
     [span] = highlight(text, words, weak, cutoff=0.5, toxic=True)
     assert span.text == words.forms[int(np.argmax(weak))] and span.start == text.index(span.text)
     assert highlight("", Words([], [], np.zeros((0, len(LABELS)))), None, 0.5, toxic=True) == []
+
+
+def test_occlusion_in_processes_gives_the_same_words(tiny_moderator: Moderator) -> None:
+    texts = [f"comment {i}: you are an idiot and a {'liar' if i % 2 else 'fool'}" for i in range(120)] + [""]
+    alone = [comment_words(tiny_moderator.scorer, text) for text in texts]
+    shared = comments_words(tiny_moderator.scorer, texts, n_jobs=2)
+    assert len(shared) == len(alone)
+    for one, other in zip(alone, shared, strict=True):
+        assert (one.spans, one.forms) == (other.spans, other.forms)
+        assert np.array_equal(one.weights, other.weights)
 
 
 def test_explain_uses_the_bundles_tagger(tiny_moderator: Moderator) -> None:

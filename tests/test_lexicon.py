@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from moderation.lexicon import (
     _COMPOUND,
     _COMPOUND_KEYS,
+    _INSULT_PHRASE,
+    _INSULT_PHRASE_KEYS,
     _KEYED_ATTACKS,
     _MENTION_RULES,
     FEATURES,
@@ -97,6 +99,20 @@ def test_identity_terms_are_whole_words() -> None:
         ("the goat-shaggers are at it again", "coined_compound"),
         ("get lost, eater of snails", "coined_compound"),
         ("get lost, frog-muncher.", "addressed_insult"),  # a compound said to the reader
+        ("die in a fire", "threat"),  # a death wish needs no pronoun
+        ("why don't you go kill yourself", "threat"),
+        ("I hope you die.", "threat"),
+        ("just drop dead, ok?", "threat"),
+        ("you absolute waste of oxygen", "addressed_insult"),  # a set phrase is an insult for a person
+        ("she has shit for brains", "insult_word"),
+        ("f*** you and the horse you rode in on", "addressed_insult"),  # an obscenity said at the reader
+        ("screw you, seriously", "addressed_insult"),
+        ("refugees belong in cages", "group_claim"),
+        ("gay people should be rounded up", "group_attack"),  # a claim about a group people are attacked for
+        ("women are only good for cooking", "group_claim"),
+        ("the world would be better without muslims", "group_attack"),  # a group derogated after the words
+        ("there is nothing worse than immigrants", "group_claim"),
+        ("we need to get rid of the mexicans", "group_attack"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -169,6 +185,41 @@ def test_one_claim_counts_once_whichever_word_names_the_group(features: AttackFe
     text = normalize("black people are animals")
     claims = [m for m in features.matches(text) if m.kind == "group_claim"]
     assert [text[m.start : m.end] for m in claims] == ["black people are animals"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Die Hard is the best Christmas film",
+        "a drop dead gorgeous dress",
+        "don't kill yourself over the deadline",  # kindness: no call to die
+        "old habits die hard",
+        "people die every day on these roads",
+        "I'd die for a coffee right now",
+    ],
+)
+def test_death_words_that_wish_no_death_are_no_threat(features: AttackFeatures, text: str) -> None:
+    assert "threat" not in kinds(features, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("that car is a waste of money", "insult_word"),
+        ("fuck yeah, we won", "addressed_insult"),
+        ("young people should be locked up after midnight", "group_attack"),  # "people" at large: a claim only
+        ("immigrants belong in this town as much as anyone", "group_claim"),
+        ("we must get rid of the weeds", "group_claim"),
+        ("my life is better without social media", "group_claim"),
+    ],
+)
+def test_lookalikes_of_the_new_patterns_are_no_evidence(features: AttackFeatures, text: str, kind: str) -> None:
+    assert kind not in kinds(features, text)
+
+
+def test_a_death_wish_names_the_reader(features: AttackFeatures) -> None:
+    out = features.counts([normalize("die in a fire"), normalize("the fire died down")])
+    assert out[0, FEATURES.index("no_person")] == 0 and out[1, FEATURES.index("no_person")] > 0
 
 
 @pytest.mark.parametrize("text", ["I will shoot the photos tomorrow", "we will beat the champions on Saturday"])
@@ -265,6 +316,10 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("posts saying that women are stupid must be reported", "stupid"),
         ("It is disgusting to say Jews must be wiped out.", "wiped"),  # a call condemned, as a claim is
         ("I'm not saying you're an idiot, I'm saying the plan is flawed.", "idiot"),
+        ("If you say refugees are vermin, you're the problem.", "vermin"),  # a claim as the reader's condition
+        ("Statements like 'kill all immigrants' have no place here.", "kill"),  # a statement quoted
+        ("Posting 'refugees are rats' is harassment.", "rats"),
+        ("he shouted 'go back home' at my mum", "back"),
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -313,7 +368,7 @@ _MENTION_TEXT = (
     "stupid he said not a fag isn't an insult saying that people are scum is vile if someone calls "
     "me a loser was called a bitch dyke is an epithet \" ' shouted wrote used stop saying claims that lie idea "
     "are lies hateful to say describe refer to as never comments claiming should be deleted must reported "
-    "not saying thinking you're must be should all be"
+    "not saying thinking you're must be should all be statements like such as posting wrote shouted said 'x y'"
 )
 
 
@@ -326,6 +381,8 @@ _MENTION_TEXT = (
 @example("comments claiming people are scum should be deleted")
 @example("it is hateful to say people must be scum")
 @example("not saying you're scum")
+@example("comments like 'people are scum'")
+@example("he shouted 'scum' at them")
 def test_mention_key_test_never_hides_a_rule_match(text: str) -> None:
     # The keys only spare a rule its scan: every rule run on every text finds the same spans.
     unkeyed = [m.span(1) for _, rule in _MENTION_RULES for m in rule.finditer(text)]
@@ -336,7 +393,9 @@ _ATTACK_TEXT = (
     "i we will 'll gonna want to kill hurt shoot stab beat them you your the author know found where you he "
     "live work watch your back you'll will pay die suffer deserves to be shot go going back to where home send "
     "them back came from leave get out of our this country i'm coming for better hide run make sure never walk "
-    "frog- -eater eaters of -muncher -humper -jockey -licker -botherer - gobbler chomper"
+    "frog- -eater eaters of -muncher -humper -jockey -licker -botherer - gobbler chomper die in a fire dead drop "
+    "go just kill yourself urself hope jump off a bridge fuck f*** screw off waste of oxygen shit for brains "
+    "excuse for a human , ."
 )
 
 
@@ -354,8 +413,13 @@ _ATTACK_TEXT = (
 @example("make sure you never walk")
 @example("get lost frog-muncher")
 @example("eaters of frog")
+@example("die in a fire")
+@example("go kill yourself")
+@example("f*** off")
+@example("waste of oxygen")
 def test_attack_keys_never_hide_a_match(text: str) -> None:
     # Their key words only spare a pattern its scan: every match holds one of them.
     for _, keys, pattern in _KEYED_ATTACKS:
         assert not pattern.search(text) or any(key in text for key in keys)
     assert not _COMPOUND.search(text) or any(key in text for key in _COMPOUND_KEYS)
+    assert not _INSULT_PHRASE.search(text) or any(key in text for key in _INSULT_PHRASE_KEYS)
