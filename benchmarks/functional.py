@@ -1,6 +1,6 @@
 """The functional test suite (CheckList/HateCheck style): accuracy of a bundle's `flagged` verdict per behaviour.
 
-    .venv/bin/python benchmarks/functional.py [--model DIR] [--show-failures N]
+    .venv/bin/python benchmarks/functional.py [--model DIR] [--flag-on LABELS] [--show-failures N]
 
 Cases come from `moderation.suite.cases()`: template sentences, one group per behaviour (slurs and their
 disguises, dehumanisation, threats and insults should be flagged; profanity that attacks no one, identity
@@ -24,11 +24,14 @@ log = logging.getLogger("benchmarks.functional")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=None, help="bundle folder (default: $MODERATION_MODEL or models/default)")
+    parser.add_argument(
+        "--flag-on", default=None, help="labels that flag, comma-separated (default: the card's flag policy)"
+    )
     parser.add_argument("--show-failures", type=int, default=3, metavar="N", help="failing examples per group")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    moderator = Moderator.load(args.model)
+    moderator = Moderator.load(args.model, flag_on=args.flag_on)
     result = evaluate(moderator)
     targets = result["targets"]
     log.info("Functional suite, model %s %s: %d cases", moderator.name, moderator.version, result["cases"])

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from fake_data import write_fake_data
 
 from moderation import suite
 from moderation.moderator import Moderator, Score
@@ -308,3 +309,14 @@ def test_benchmark_scripts_run(tiny_bundle: Path, script: str, expect: str) -> N
         check=True,
     )
     assert expect in done.stderr
+
+
+def test_false_flag_benchmark_runs(tiny_bundle: Path, tmp_path: Path) -> None:
+    data = write_fake_data(tmp_path / "data")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "false_flags.py"), "--model", str(tiny_bundle), "--data", str(data)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "Dragnet reader comments" in done.stderr and "(the card's)" in done.stderr
