@@ -198,7 +198,10 @@ def read_ethos(root: Path) -> pd.DataFrame:
         {
             "toxicity": _combine(_where(hate, 1.0), _where(raw["isHate"] == 0, 0.0)),
             "identity_attack": _combine(_where(hate & identity, 1.0), _where(~hate, 0.0)),
-            "threat": _where(hate & (raw["violence"] >= 0.5), 1.0),
+            # violence is rated for the hateful comments only: below 0.5 there, a known non-threat
+            "threat": _combine(
+                _where(hate & (raw["violence"] >= 0.5), 1.0), _where(hate & (raw["violence"] < 0.5), 0.0)
+            ),
         },
     )
 

@@ -349,8 +349,21 @@ def _fit_second(
     return trees.fit(np.vstack(features), np.concatenate(labels))
 
 
+def _first_fold(
+    train: Sequence[Words], labels: Sequence[np.ndarray], test: Sequence[Words], C: float
+) -> list[np.ndarray]:
+    """First-stage probabilities of the words of `test` by a first stage fitted on `train` alone."""
+    model = _fit_first(train, labels, C)
+    return [model.predict_proba(word_features(w))[:, 1] if w.spans else np.zeros(0) for w in test]
+
+
 def fit_tagger(
-    texts: Sequence[str], words: Sequence[Words], gold: Sequence[set[int]], C: float = 0.3, folds: int = TAGGER_FOLDS
+    texts: Sequence[str],
+    words: Sequence[Words],
+    gold: Sequence[set[int]],
+    C: float = 0.3,
+    folds: int = TAGGER_FOLDS,
+    n_jobs: int | None = None,
 ) -> SpanTagger:
     """A :class:`SpanTagger` fitted on comments' words and the character offsets people marked in them.
 
@@ -359,7 +372,8 @@ def fit_tagger(
     comment, read with the rest of the comment (:func:`comment_features`), and the decoder's parameters are
     the :data:`DECODER_GRID` pair with the best mean F1 over the training comments' out-of-fold second-stage
     probabilities, and so are the second stage's tree settings (:data:`REFINER_GRID`, recorded as
-    ``refiner_params_``): nothing here looks at the split the cutoff is later chosen on.
+    ``refiner_params_``): nothing here looks at the split the cutoff is later chosen on. The first stage's
+    folds are fitted in `n_jobs` processes (the same probabilities whatever it is).
     """
     labels = [np.array(word_labels(w, g), dtype=int) for w, g in zip(words, gold, strict=True)]
     tagger = _fit_first(words, labels, C)
@@ -379,9 +393,14 @@ def fit_tagger(
                 found[i] = predict(model, i) if words[i].spans else np.zeros(0)
         return found
 
-    first = out_of_fold(
-        lambda w, y: _fit_first(w, y, C), words, lambda m, i: m.predict_proba(word_features(words[i]))[:, 1]
+    first: list[np.ndarray] = [np.zeros(0)] * len(words)
+    parts = Parallel(n_jobs=n_jobs)(
+        delayed(_first_fold)([words[i] for i in train], [labels[i] for i in train], [words[i] for i in test], C)
+        for train, test in splits
     )
+    for (_, test), part in zip(splits, parts, strict=True):
+        for i, proba in zip(test, part, strict=True):
+            first[i] = proba
     features = [comment_features(w, p) for w, p in zip(words, first, strict=True)]
 
     def mean_f1(second: Sequence[np.ndarray], decoder: tuple[float, float]) -> float:

@@ -119,7 +119,8 @@ def fit_span_tagger(
     best character F1 on the trial comments taken as toxic (the task's premise: each comment is, and the
     question is which part), that F1, and the F1 at that cutoff when the model's own verdict decides which
     comments are toxic (as :meth:`Moderator.explain` does). No tagger (``None``, zeros) when the training
-    comments mark no spans, or every word. The comments' occlusion runs in `n_jobs` processes."""
+    comments mark no spans, or every word. The comments' occlusion and the tagger's first-stage folds run in
+    `n_jobs` processes."""
     scorer = compile_abuse_model(abuse)
     train = read_toxic_spans(root / "toxicity", split="train")
     words = comments_words(scorer, train["text"].tolist(), n_jobs)
@@ -127,7 +128,7 @@ def fit_span_tagger(
     if len({label for w, g in zip(words, gold, strict=True) for label in word_labels(w, g)}) < 2:
         log.warning("the Toxic Spans training comments give one class of word only: no span tagger")
         return None, 0.0, 0.0, 0.0
-    tagger = fit_tagger(train["text"].tolist(), words, gold)
+    tagger = fit_tagger(train["text"].tolist(), words, gold, n_jobs=n_jobs)
     trial_words = comments_words(scorer, list(trial_texts), n_jobs)
     cutoff, f1 = choose_tagger_cutoff(tagger, trial_texts, trial_words, trial_gold, [True] * len(trial_texts))
     verdicts = decide(

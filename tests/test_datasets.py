@@ -65,7 +65,8 @@ def test_toxigen_stormfront_ethos_impermium_jigsaw(fake_root: Path) -> None:
     assert " ," not in _row(storm, "sh0").text  # tokenised punctuation rejoined
     ethos = ds.read_ethos(tox)
     assert _row(ethos, "eh0").identity_attack == 1.0 and _row(ethos, "eh0").threat == 1.0
-    assert math.isnan(_row(ethos, "eh1").threat)  # hateful without violence: threat unknown
+    assert _row(ethos, "eh1").threat == 0.0  # hateful, violence rated below 0.5: a known non-threat
+    assert math.isnan(_row(ethos, "en0").threat)  # violence is rated for the hateful comments only
     assert _row(ethos, "en0").toxicity == 0.0
     imp = ds.read_impermium(tox)
     assert _row(imp, "ii0").text.endswith("\xa0!") and "\n" in _row(imp, "in0").text
