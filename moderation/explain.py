@@ -18,7 +18,7 @@ reaches a cutoff.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -373,25 +373,15 @@ def fit_tagger(
     the :data:`DECODER_GRID` pair with the best mean F1 over the training comments' out-of-fold second-stage
     probabilities, and so are the second stage's tree settings (:data:`REFINER_GRID`, recorded as
     ``refiner_params_``): nothing here looks at the split the cutoff is later chosen on. The first stage's
-    folds are fitted in `n_jobs` processes (the same probabilities whatever it is).
+    folds are fitted in `n_jobs` processes; a process of its own computes with one BLAS thread, which moves
+    the probabilities in the seventh decimal, so the fitted trees depend on `n_jobs` (the same `n_jobs` on
+    the same machine gives the same bytes).
     """
     labels = [np.array(word_labels(w, g), dtype=int) for w, g in zip(words, gold, strict=True)]
     tagger = _fit_first(words, labels, C)
     splits = list(KFold(folds, shuffle=True, random_state=0).split(np.zeros(len(words)))) if folds >= 2 else []
     if not splits or any(len(np.unique(np.concatenate([labels[i] for i in train]))) < 2 for train, _ in splits):
         return tagger
-
-    def out_of_fold(
-        fit: Callable[[list[Any], list[np.ndarray]], Any],
-        features: Sequence[Any],
-        predict: Callable[[Any, int], np.ndarray],
-    ) -> list[np.ndarray]:
-        found = [np.zeros(0)] * len(words)
-        for train, test in splits:
-            model = fit([features[i] for i in train], [labels[i] for i in train])
-            for i in test:
-                found[i] = predict(model, i) if words[i].spans else np.zeros(0)
-        return found
 
     first: list[np.ndarray] = [np.zeros(0)] * len(words)
     parts = Parallel(n_jobs=n_jobs)(
@@ -415,11 +405,11 @@ def fit_tagger(
 
     best: tuple[float, int, tuple[float, float]] = (-1.0, 0, DECODER_GRID[0])
     for k, params in enumerate(REFINER_GRID):
-        second = out_of_fold(
-            lambda f, y, params=params: _fit_second(f, y, params),
-            features,
-            lambda m, i: m.predict_proba(features[i])[:, 1],
-        )
+        second: list[np.ndarray] = [np.zeros(0)] * len(words)
+        for train, test in splits:
+            trees = _fit_second([features[i] for i in train], [labels[i] for i in train], params)
+            for i in test:
+                second[i] = trees.predict_proba(features[i])[:, 1] if words[i].spans else np.zeros(0)
         decoder = max(DECODER_GRID, key=lambda d, second=second: mean_f1(second, d))
         best = max(best, (mean_f1(second, decoder), -k, decoder))  # ties: the earlier setting
     tagger.refiner_params_ = dict(REFINER_GRID[-best[1]])
