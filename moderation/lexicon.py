@@ -32,7 +32,7 @@ become features whose weights the abuse model learns from data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
@@ -68,7 +68,7 @@ SLURS: frozenset[str] = frozenset(
     nigger niggers nigguh coon coons jigaboo jigaboos sambo chink chinks gook gooks slant slanteye slanteyes
     spic spics spick spicks wetback wetbacks beaner beaners kike kikes yid yids heeb heebs hymie raghead
     ragheads towelhead towelheads sandnigger sandniggers paki pakis wog wogs golliwog gyppo gyppos pikey
-    pikeys kaffir kaffirs redskin redskins honky honkies muzzie muzzies muzrat muzrats faggot faggots fag
+    pikeys kaffir kaffirs redskin redskins honky honkies muzzie muzzies muzrat muzrats dindu dindus faggot faggots fag
     fags dyke dykes tranny trannies shemale shemales poof poofs poofter poofters lesbo lesbos retard retards
     retarded spaz spazz spastic mongoloid mongoloids
     """.split()  # noqa: SIM905 - a word list reads best as words
@@ -94,12 +94,14 @@ INSULT_NOUNS: frozenset[str] = frozenset(
 
 def _near_variants(word: str) -> set[str]:
     """Spellings one slip away from `word` that keep its first letter: an inner letter dropped (from words of
-    six letters or more: "wetbak", "raghed") or two neighbours after the first swapped ("kkie", "spci").
+    six letters or more: "wetbak", "raghed"), two neighbours after the first swapped ("kkie", "spci") or a
+    letter after the first doubled ("muzzie").
     Dropping the first or last letter, or any letter of a short word, mostly makes another word ("hink",
     "samb", "hony"), and a disguise keeps the letter a reader starts from."""
     dropped = {word[:i] + word[i + 1 :] for i in range(1, len(word) - 1)} if len(word) >= 6 else set()
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1)}
-    return (dropped | swapped) - {word}
+    doubled = {word[: i + 1] + word[i:] for i in range(1, len(word))}
+    return (dropped | swapped | doubled) - {word}
 
 
 _OBSCENE_ROOT = r"sh[iy]te?|shyt|fu+c?k|fuq|phuck|crap|turd|piss|cunt|kunt|twat|wank|bitch|biatch|whore|slut|scum"
@@ -142,6 +144,24 @@ _TOKEN = re.compile(r"[a-z0-9*'@$!]+")
 _WORD = re.compile(r"\w+")
 _ROOT_AT_END = re.compile(r"^([a-z]{3,}?)(" + _OBSCENE_ROOT + r")s?$")
 _ROOT_AT_START = re.compile(r"^(" + _OBSCENE_ROOT + r")([a-z]{3,})$")
+# A group's name fused with a word of contempt: the word before the name, or a vermin noun after it
+# ("jewrats"). After the word, names of four letters or more, or their tail of five or more letters after a
+# dropped first letter or two, as a portmanteau overlaps its halves ("rapefugees": rape + refugees).
+_CONTEMPT_PREFIX = r"rape|terror|scum|filth|pedo|paedo|shit|trash|rat|pig|roach|dirt|dirty|stink|stinky|smelly|crap"
+_VERMIN_SUFFIX = r"rats?|pigs?|roach(?:es)?|apes?|monkeys?|vermin|scum|trash|filth|dogs?|swine|maggots?"
+_NAMES = sorted({t for t in IDENTITY_TERMS if len(t) >= 3 and t.isalpha()}, key=len, reverse=True)
+_TAILS = sorted({t[k:] for t in _NAMES for k in (1, 2) if len(t) - k >= 5}, key=len, reverse=True)
+_IDENTITY_AFFIXED = re.compile(
+    r"^(?:(?:"
+    + _CONTEMPT_PREFIX
+    + r")(?:"
+    + "|".join(n for n in _NAMES + _TAILS if len(n) >= 4)
+    + r")|(?:"
+    + "|".join(_NAMES)
+    + r")(?:"
+    + _VERMIN_SUFFIX
+    + r"))$"
+)
 _DEHUMANISE = re.compile(
     r"\b(?:eaters? of \w+|\w+-eaters?|(?:you|ur|u|they|them|those|these|he|she|his|her|all)\b(?:\s+\w+){0,3}\s+"
     r"(?:" + _DEHUMANISING + r"))\b"
@@ -174,8 +194,59 @@ _THREAT_KEYS = (
     "break", "bash", "hunt", "where", "watch", "die", "pay", "regret", "bleed", "suffer", "deserve",
 )  # fmt: skip
 """Words one of which every match of :data:`_GO_BACK` (or :data:`_THREAT`) holds: without one, its scan is spared."""
+# Who a call for violence can be about, as the subject of "should be shot": pronouns, people at large, and
+# people named by role (see _NAMED_PERSON).
+_PERSON_WORDS = (
+    r"he|she|they|you|u|him|them|anyone|anybody|everyone|everybody|someone|somebody|whoever|people|guy|man|"
+    r"woman|author|writer|reporter|journalist|editor|moderator|mp|mps|mayor|president|minister|senator|"
+    r"councillor|politician|politicians|judge|judges|cop|cops|officer|teacher|traitor|traitors"
+)
+# The violence itself: what a person suffers in a call for it.
+_VIOLATED = (
+    r"shot|shot dead|hanged|hung|lynched|stabbed|knifed|beaten|beaten up|killed|executed|strung up|put down|"
+    r"gassed|burned|burnt|tortured|raped|murdered|strangled|beheaded|castrated|kneecapped|curb ?stomped"
+)
+_VIOLATED_KEYS = (
+    "shot", "hang", "hung", "lynch", "stab", "knifed", "beat", "kill", "execut", "strung", "put down", "gass",
+    "burn", "tortur", "rape", "murder", "strangl", "behead", "castrat", "kneecap", "stomp",
+)  # fmt: skip
+_HARMS = (
+    r"cancer|aids|ebola|a tumou?r|tumou?rs|hit by|run over|raped|killed|shot|stabbed|murdered|mugged|"
+    r"tortured|lynched|what(?:'s| is) coming"
+)
+_CALLED_VIOLENCE = (
+    r"\b(?:should|must|ought to|needs? to|deserves? to|has to|have to|is getting|are getting|'s getting)\s+"
+    r"(?:all\s+|just\s+|simply\s+|publicly\s+)?(?:be\s+)?(?:(?:\w+\s+){1,5}?and\s+)?(?:" + _VIOLATED + r")\b"
+)
+
+
+@dataclass(frozen=True)
+class _Anchored:
+    """A pattern tried only in the stretch of text before each match of `anchor`, the cheaper pattern every
+    one of its matches ends with (a lookbehind of any width, which Python's `re` cannot take), and `anchor`
+    only in a text holding one of `keys`, one of which every match of it holds."""
+
+    pattern: re.Pattern[str]
+    anchor: re.Pattern[str]
+    reach: int
+    keys: tuple[str, ...]
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if not any(key in text for key in self.keys):
+            return
+        last = 0
+        for anchor in self.anchor.finditer(text):
+            found = self.pattern.search(text, max(last, anchor.start() - self.reach), anchor.end())
+            if found is not None:
+                last = found.end()
+                yield found
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return next(self.finditer(text), None)
+
+
 # More threat constructions, each tried only when its key phrase is in the text (see _MENTION_RULES).
-_THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+_THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] = (
     (
         ("coming for",),
         re.compile(
@@ -205,6 +276,73 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
             r"\bmake sure (?:you|u|he|she|they) (?:never|can't|cannot|won't) (?:walk|talk|breathe|see|wake|work)\b"
         ),
     ),
+    # Violence a person "should" suffer, said of them: "he should be shot", "the MP who voted for this should be
+    # dragged out and hanged", "anyone who does that is getting stabbed". The person is named earlier in the
+    # clause; the act is the last of the chain ("dragged out into the street and shot"), so "he should be
+    # careful not to get shot" is no call; a forecast ("people will get killed at that junction") is none.
+    (
+        _VIOLATED_KEYS,
+        _Anchored(
+            re.compile(r"\b(?:" + _PERSON_WORDS + r")\b[^.!?;\n]{0,60}?" + _CALLED_VIOLENCE),
+            re.compile(_CALLED_VIOLENCE),
+            reach=80,
+            keys=("should", "must", "ought", "need", "deserve", "has to", "have to", "getting"),
+        ),
+    ),
+    # A wish that harm befall someone: "I hope your kids get hit by a car", "hope he gets cancer", "I hope
+    # they all starve"; and the curse said to the reader, "get cancer and die".
+    (
+        ("hope", "hoping", "wish", "pray"),
+        re.compile(
+            r"\b(?:hope|hopes|hoping|wish|wishing|pray|praying)\s+(?:that\s+)?(?:you|u|ya|he|she|they|him|them|"
+            r"someone|somebody|(?:your|ur|his|her|their)\s+(?:\w+\s+)?\w+|" + _NAMED_PERSON + r")\s+(?:all\s+)?"
+            r"(?:(?:gets?|got|catch|catches|will get|would get|'ll get)\s+(?:\w+\s+){0,2}?(?:" + _HARMS + r")|"
+            r"(?:will\s+|would\s+|'ll\s+)?(?:suffers?|burns? to death|chokes?|drowns?|starves?)\b)"
+        ),
+    ),
+    (
+        ("cancer", "aids", "ebola", "hit by"),
+        re.compile(
+            r"(?:^|[.!?,;:]\s*|\b(?:go|just|pls|please|and)\s+)(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|"
+            r"hit by an? (?:car|bus|truck|train|lorry))\b"
+        ),
+    ),
+    # A weapon put into a person or a body: "put a bullet in that judge", "a brick to the skull".
+    (
+        ("bullet", "brick", "knife", "knives", "blade", "bat ", "axe", "hammer"),
+        re.compile(
+            r"\b(?:put|pump|stick|plant|lodge|take|give|deserves?)\s+(?:a|one|some|two|three|\d+)\s+(?:bullets?|"
+            r"knife|knives|blades?)\s+(?:in|into|through)\s+(?:you|u|him|her|them|yourself|his|your|ur|"
+            r"their|" + _NAMED_PERSON + r")\b|"
+            r"\b(?:getting|gets?|deserves?|needs?|earned|is owed|give\s+\w+|put)\s+(?:a|an|one|some|the)\s+"
+            r"(?:bullets?|bricks?|bat|knife|blade|axe|hammer)\s+(?:in|into|to|through|across)\s+(?:the|that|"
+            r"this|your|ur|his|her|their)\s+(?:\w+\s+)?(?:head|skull|face|brains?|chest|neck|kneecaps?|gut|throat|"
+            r"heart|teeth|mouth)\b"
+        ),
+    ),
+    # What will become of someone: "you won't be walking away", "you'll end up in a ditch", "someone's going
+    # to teach that journalist a lesson".
+    (
+        ("walk", "get up", "getting up", "wake up", "end up", "wind up", "lesson"),
+        re.compile(
+            r"\b(?:you|u|he|she|they|you'll|he'll|she'll|they'll)\s+(?:won't|wont|will not|will never|'ll never)\s+"
+            r"(?:be\s+)?(?:walk(?:ing)?\s+(?:away|again|out)|get(?:ting)? up|wake up)\b|"
+            r"\b(?:you|u|he|she|they)(?:'ll|\s+will|\s+are going to|\s+is going to|\s+gonna)?\s+(?:end|wind)\s+up\s+"
+            r"(?:in\s+(?:a\s+)?(?:ditch|body bag|morgue|coffin|grave|box)|dead|six feet under)\b|"
+            r"\b(?:going to|gonna|will|'ll|should|needs? to|ought to|has to|wanna|want to|would love to)\s+teach\s+"
+            r"(?:you|u|him|her|them|(?:that|the|this)\s+\w+)\s+a\s+lesson\b"
+        ),
+    ),
+    # A call to burn or bomb where people worship, live or work: "someone should firebomb that hostel".
+    (
+        ("bomb", "torch", "burn", "blow up", "shoot up"),
+        re.compile(
+            r"\b(?:should|must|ought to|needs? to|would|wish|let's|lets|time to|gonna|going to|will|'ll)\s+"
+            r"(?:\w+\s+)?(?:fire-?bomb|bomb|torch|burn down|burn|blow up|shoot up)\s+(?:the|that|this|their|every|"
+            r"all the|a|an|those|these|his|her|your)\s+(?:\w+\s+)?(?:mosques?|synagogues?|churches?|temples?|"
+            r"gurdwaras?|hostels?|shelters?|camps?|clinics?|newsrooms?|houses?|homes?|offices?|centres?|centers?)\b"
+        ),
+    ),
 )
 _GO_BACK = re.compile(
     r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back where "
@@ -215,13 +353,17 @@ _GO_BACK = re.compile(
 _INSULT_PHRASE = re.compile(
     r"\b(?:waste of (?:oxygen|skin|air|flesh|sperm|dna|a (?:human being|human|person|life))|"
     r"(?:shit|crap|rocks|mush|sawdust) for brains|excuse for an? (?:human being|human|person|man|woman|father|"
-    r"mother|parent|journalist|reporter|writer|politician))\b"
+    r"mother|parent|journalist|reporter|writer|politician)|"
+    # a mind likened to a child's or a thing's: "the reasoning skills of a toddler", "the IQ of a potato"
+    r"(?:iq|brains?|reasoning(?: skills)?|intelligence|mental age|attention span|common sense|critical thinking"
+    r"(?: skills)?|logic|wits) of an? (?:toddler|child|infant|baby|goldfish|potato|rock|brick|turnip|"
+    r"\d+[- ]year[- ]old|fruit fly|gnat|amoeba|houseplant|squirrel|sponge))\b"
 )
-_INSULT_PHRASE_KEYS = ("waste of", "for brains", "excuse for")
+_INSULT_PHRASE_KEYS = ("waste of", "for brains", "excuse for", " of a")
 """Substrings one of which every match of :data:`_INSULT_PHRASE` holds."""
 # An obscenity said at the reader: "f*** you", "screw you", "fuck off".
 _CURSE_AT = re.compile(r"\b(?:fuck|f\*+k?|fk|fck|fuk|screw)\s+(?:you|u|ya|off|yourself|urself|yourselves)\b")
-_KEYED_ATTACKS: tuple[tuple[str, tuple[str, ...], re.Pattern[str]], ...] = (
+_KEYED_ATTACKS: tuple[tuple[str, tuple[str, ...], re.Pattern[str] | _Anchored], ...] = (
     ("go_back", _GO_BACK_KEYS, _GO_BACK),
     ("threat", _THREAT_KEYS, _THREAT),
     *(("threat", keys, rule) for keys, rule in _THREAT_RULES),
@@ -245,14 +387,41 @@ _GROUP_PREDICATES = (
     r"morons?|retard(?:s|ed)?|barbari(?:c|ans?)|primitive|terrorists?|criminals?|rapists?|thugs?|pedophiles?|"
     r"paedophiles?|degenerates?|freaks?|perverts?|abominations?|mentally ill|lazy|violent|dangerous|nasty|"
     r"ugly|gross|sick|a (?:threat|menace|burden|blight|curse|stain|virus)|not welcome|unwelcome|good for nothing|"
-    r"only good for|only fit for|fit only for|unfit (?:to|for)|not fit (?:to|for)"
+    r"only good for|only fit for|fit only for|unfit (?:to|for)|not fit (?:to|for)|greedy|dishonest|liars|thieves|"
+    r"cheats|crooks|backward|uncivili[sz]ed|brainwashed|ruining|destroying|invading|"
+    r"too (?:emotional|stupid|dumb|lazy|weak|primitive|backward|hysterical|irrational|thick|dim|simple|greedy) "
+    r"(?:to|for)|"
+    r"less (?:intelligent|smart|capable|civili[sz]ed|evolved|human|honest|trustworthy)"
+)
+MENTION = "xmentionx"
+"""What a mentioned word becomes: one token the model can learn to read as "a word, not an attack"."""
+# Other things a sentence says of a whole group when it derogates it: a good quality denied ("X aren't as
+# intelligent as ..."), what they cannot do or be trusted with, the power they secretly hold, what they come
+# for and what they give.
+_GROUP_DENIALS = (
+    r"\s+(?:(?:simply|just|really|still|truly|clearly|obviously)\s+)?(?:aren't|arent|are not|isn't|isnt|is not|"
+    r"ain't|weren't|were not|will never be|can never be)\s+(?:(?:as|that|very|really|even|remotely|fully|quite|truly|"
+    + MENTION
+    + r")\s+){0,2}(?:intelligent|smart|clever|bright|capable|civili[sz]ed|human|humans|people|trustworthy|honest|"
+    r"normal|evolved|real (?:men|women|people|citizens))|"
+    r"\s+(?:can't|cant|cannot|can not|could never|will never)\s+(?:be trusted|handle|think|lead|integrate|assimilate|"
+    r"control themselves|be reasoned with|be civili[sz]ed)|"
+    r"\s+(?:secretly\s+)?(?:control|own)s?\s+(?:all\s+)?(?:the|our|this|all the|all of the)\s+(?:\w+\s+)?(?:banks|"
+    r"media|world|government|money|hollywood|press|finance|country)|"
+    r"\s+(?:only\s+|just\s+)?(?:come|came|coming)\s+(?:here|over here|over)\s+(?:just\s+|only\s+)?(?:for|to)\s+"
+    r"(?:(?:get|take|claim|live off|scrounge|sponge off|steal)\s+)?(?:(?:the|our|free|all the)\s+)*(?:benefits|"
+    r"welfare|handouts|freebies|free stuff|council houses|jobs|rape|steal|leech|sponge|scrounge)|"
+    r"\s+(?:contribute|add|give|offer|bring)\s+nothing"
 )
 # What derogates the group named right after it: "the world would be better without X", "there is nothing
 # worse than X", "we must get rid of X" (read on the text before an identity term; see find_attacks).
 _BEFORE_GROUP = re.compile(
     r"(?:\b(?:better|safer|nicer|cleaner)\s+(?:off\s+)?without|\bnothing\s+(?:is\s+)?(?:worse|lower|more disgusting)"
     r"\s+than|\bget rid of|\brid (?:the|this|our) (?:\w+\s+)?of)"
-    r"\s+(?:all\s+|the\s+|those\s+|these\s+|any\s+|every\s+)?$"
+    r"\s+(?:all\s+|the\s+|those\s+|these\s+|any\s+|every\s+)?$|"
+    # "don't ever hire a X", "do not trust any X" ("never" masks the verb after it as a mention)
+    r"\b(?:don't|do not|dont)\s+(?:ever\s+)?(?:hire|trust|employ|rent to|vote for|believe)\s+"
+    r"(?:a|an|any|one of (?:those|these|them))\s+$"
 )
 _GROUP_VIOLENCE = (
     r"die|be killed|be shot|be hanged|be hung|be gassed|be burned|be burnt|be exterminated|be eradicated|"
@@ -312,7 +481,13 @@ _GROUP_CLAIM = re.compile(
     + _GROUP_REMOVAL
     + r")|"
     + _GROUP_PLACE
+    + r"|"
+    + _GROUP_DENIALS
     + r")\b"
+)
+# A subject quantified by a negation: "not all men are violent", "no Muslims are ...", "few refugees are ...".
+_DENIED_SUBJECT = re.compile(
+    r"\b(?:not|no|never|hardly any|few)\s+(?:" + MENTION + r"\s+|all\s+|every\s+|most\s+|many\s+)?$"
 )
 # A call for violence against a whole group is a threat ("X should be shot on sight", "X must all die").
 _GROUP_THREAT = re.compile(_GROUP_NOUN + _SHOULD + r"(?:" + _GROUP_VIOLENCE + r")\b")
@@ -465,8 +640,17 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             r"\b(?:(?:statements?|comments?|posts?|phrases?|slogans?|chants?|remarks?|tweets?|signs?|messages?|things|"
             r"words|lines?|jokes?|taunts?|graffiti|banners?|placards?|insults?|slurs?)\s+(?:like|such as|saying|"
             r"reading|that said)|posting|posted|writing|wrote|written|saying|said|says|shouting|shouted|chanting|"
-            r"chanted|tweeting|tweeted|yelling|yelled|screaming|screamed|typing|typed) "
+            r"chanted|tweeting|tweeted|yelling|yelled|screaming|screamed|typing|typed|(?:told|tell|tells|telling)\s+"
+            r"(?:\w+\s+)?to) "
             r"[\"'\u2018\u201c]([^\"'\u2019\u201d]{1,120})[\"'\u2019\u201d]",
+        ),
+        # a quoted statement named for what it is: "'X control the banks' is an old antisemitic conspiracy theory"
+        (
+            ("'", '"', "\u2018", "\u201c"),
+            r"(?:^|\s)[\"'\u2018\u201c]([^\"'\u2019\u201d]{1,120})[\"'\u2019\u201d]\s+(?:is|was|are|were)\s+"
+            r"(?:just\s+|simply\s+|still\s+)?(?:an?\s+|the\s+)?(?:\w+\s+){0,3}?(?:conspiracy|trope|myth|lie|slur|"
+            r"stereotype|racist|sexist|bigoted|antisemitic|anti-semitic|homophobic|transphobic|islamophobic|xenophobic|"
+            r"hateful|false|nonsense|propaganda|dog whistle|smear)",
         ),
         # a word named as a slur: "X is a racist slur"
         (("slur", "epithet", "insult"), r"\b([\w*]+)\s+is\s+(?:an?\s+)?(?:\w+\s+)?(?:slur|epithet|insult)\b"),
@@ -490,10 +674,6 @@ def mention_spans(text: str) -> list[tuple[int, int]]:
     if not present:
         return []
     return [m.span(1) for keys, rule in _MENTION_RULES if not keys.isdisjoint(present) for m in rule.finditer(text)]
-
-
-MENTION = "xmentionx"
-"""What a mentioned word becomes: one token the model can learn to read as "a word, not an attack"."""
 
 
 def mask_mentions(text: str) -> str:
@@ -592,17 +772,39 @@ def _word_evidence(word: str, innocent: frozenset[str], near: frozenset[str]) ->
     Memoised: tokens repeat across a comment stream, and the answer depends on nothing but its arguments.
     """
     word = word.strip("'*!@$")
-    if word in SLURS or word in near:
+    if "*" in word:
+        word = _unmask(word)
+    if word in SLURS or word in near or (word[-1:] == "s" and word[:-1] in near):
         # A slur names a group with contempt: it is a group attack too (a feature with ample data).
         return ("slur" if word in SLURS else "near_slur", "group_attack")
     insult = ("insult_word",) if word in INSULT_NOUNS else ()
     return insult + _blend_evidence(word, innocent)
 
 
+_MASKABLE: dict[int, tuple[str, ...]] = {
+    n: tuple(w for w in sorted(SLURS | INSULT_NOUNS) if len(w) == n) for n in {len(w) for w in SLURS | INSULT_NOUNS}
+}
+"""The slurs and insults a masked word may spell, by length."""
+
+
+def _unmask(word: str) -> str:
+    """The slur or insult a word masked with asterisks spells ("c*nt", "n****r"), one star a letter, when at
+    least two letters show and every word it could be is of one kind (all slurs or all insults); else the word
+    itself. "f***" shows too little to tell."""
+    if sum(c.isalpha() for c in word) < 2:
+        return word
+    fits = [w for w in _MASKABLE.get(len(word), ()) if all(c == "*" or c == d for c, d in zip(word, w, strict=True))]
+    if not fits or len({w in SLURS for w in fits}) > 1:
+        return word
+    return fits[0]
+
+
 def _blend_evidence(word: str, innocent: frozenset[str]) -> tuple[str, ...]:
     """The blend kinds of a token that fuses a word, name or group with an obscenity."""
     if len(word) < 6 or _is_innocent(word, innocent):
         return ()
+    if _IDENTITY_AFFIXED.match(word):
+        return ("identity_blend", "group_attack")
     found = _ROOT_AT_END.match(word) or _ROOT_AT_START.match(word)
     if found is None:
         return ()
@@ -656,7 +858,11 @@ def find_attacks(
     if "people" in text or "folk" in text:
         subjects = identities + [m.span() for m in _PEOPLE.finditer(text)]
     claimed: set[int] = set()  # "black people are ...": one claim, whether read from "black" or "people"
+    denied: set[tuple[int, int]] = set()
     for i, (start, end) in enumerate(subjects):
+        if _DENIED_SUBJECT.search(text, max(0, start - 30), start):  # "not all X are Y": a claim denied
+            denied.add((start, end))
+            continue
         for kind, pattern in (("group_claim", _GROUP_CLAIM), ("threat", _GROUP_THREAT)):
             claim = pattern.match(text, end)
             if claim is not None and claim.end() not in claimed:
@@ -670,7 +876,7 @@ def find_attacks(
             found += [Match("group_claim", before.start(), end), Match("group_attack", before.start(), end)]
     if identities:
         for m in _ABUSIVE_WORD.finditer(text):
-            near = [s for s in identities if abs(s[0] - m.start()) <= 40]
+            near = [s for s in identities if abs(s[0] - m.start()) <= 40 and s not in denied]
             if near:
                 start = min(near[0][0], m.start())
                 end = max(near[0][1], m.end())
@@ -681,7 +887,9 @@ def find_attacks(
 def innocent_words(words: Iterable[str]) -> frozenset[str]:
     """Of a vocabulary of ordinary words, those a blend rule would otherwise catch."""
     return frozenset(
-        w for w in (w.lower() for w in words) if len(w) >= 6 and (_ROOT_AT_END.match(w) or _ROOT_AT_START.match(w))
+        w
+        for w in (w.lower() for w in words)
+        if len(w) >= 6 and (_ROOT_AT_END.match(w) or _ROOT_AT_START.match(w) or _IDENTITY_AFFIXED.match(w))
     )
 
 

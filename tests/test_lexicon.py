@@ -22,6 +22,7 @@ from moderation.lexicon import (
     FEATURES,
     SLUR,
     AttackFeatures,
+    _Anchored,
     find_attacks,
     identity_spans,
     mask_identity,
@@ -105,6 +106,7 @@ def test_identity_terms_are_whole_words() -> None:
         ("just drop dead, ok?", "threat"),
         ("you absolute waste of oxygen", "addressed_insult"),  # a set phrase is an insult for a person
         ("she has shit for brains", "insult_word"),
+        ("you have the attention span of a goldfish", "insult_word"),  # a mind likened to a thing's
         ("f*** you and the horse you rode in on", "addressed_insult"),  # an obscenity said at the reader
         ("screw you, seriously", "addressed_insult"),
         ("refugees belong in cages", "group_claim"),
@@ -113,6 +115,30 @@ def test_identity_terms_are_whole_words() -> None:
         ("the world would be better without muslims", "group_attack"),  # a group derogated after the words
         ("there is nothing worse than immigrants", "group_claim"),
         ("we need to get rid of the mexicans", "group_attack"),
+        ("the senator who signed it should be taken outside and hanged", "threat"),  # violence a person should suffer
+        ("whoever wrote this is getting knifed", "threat"),
+        ("I hope your whole family gets cancer", "threat"),  # harm wished on someone
+        ("hoping he gets run over tomorrow", "threat"),
+        ("go get cancer, loser", "threat"),
+        ("somebody should put a bullet in him", "threat"),  # a weapon put into a person
+        ("he deserves a bat to the head", "threat"),
+        ("you'll end up in a body bag", "threat"),  # what will become of someone
+        ("they are going to teach that reporter a lesson", "threat"),
+        ("we should burn down their mosque", "threat"),  # arson where people worship or live
+        ("catholics simply are not as smart as everyone else", "group_claim"),  # a good quality denied
+        ("women are too hysterical to lead", "group_claim"),
+        ("muslims are less civilised", "group_attack"),
+        ("immigrants can't be trusted with anything", "group_claim"),  # what a group cannot do
+        ("jews secretly control the media", "group_attack"),  # the power a group is said to hold
+        ("refugees only come here for the handouts", "group_claim"),
+        ("migrants contribute nothing", "group_claim"),
+        ("don't ever trust a gypsy", "group_attack"),  # a group derogated after the words
+        ("what a c*nt", "insult_word"),  # a masked insult, one star a letter
+        ("get out, n****r", "slur"),
+        ("send the rapefugees home", "identity_blend"),  # a group's name fused with contempt
+        ("the jewrats again", "identity_blend"),
+        ("shut up, you dykke", "near_slur"),  # a letter doubled
+        ("chinnks everywhere", "near_slur"),  # the plural of a near slur
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -177,6 +203,7 @@ def test_slurs_are_one_token_for_the_ngrams() -> None:
 def test_near_slur_spellings_keep_the_first_letter_and_skip_words() -> None:
     near = near_slur_spellings(VOCABULARY)
     assert {"wetbak", "raghed", "kkie", "spci", "dkye"} <= near  # inner letter dropped, or neighbours swapped
+    assert {"dykke", "muzzrat"} <= near  # a letter doubled
     assert not {"hink", "igger", "samb", "beane", "niger", "hony"} & near  # first or last letter lost, a name
     assert "cocktail" not in near_slur_spellings(("cocktail",)) and "kike" not in near
 
@@ -206,11 +233,26 @@ def test_death_words_that_wish_no_death_are_no_threat(features: AttackFeatures, 
     ("text", "kind"),
     [
         ("that car is a waste of money", "insult_word"),
+        ("she has the energy of a toddler", "insult_word"),
         ("fuck yeah, we won", "addressed_insult"),
         ("young people should be locked up after midnight", "group_attack"),  # "people" at large: a claim only
         ("immigrants belong in this town as much as anyone", "group_claim"),
         ("we must get rid of the weeds", "group_claim"),
         ("my life is better without social media", "group_claim"),
+        ("he should be careful not to get shot out there", "threat"),  # an act not called for
+        ("people will get killed at that junction", "threat"),  # a forecast
+        ("I hope you get well soon", "threat"),
+        ("I hope this bill gets killed in committee", "threat"),  # a wish for a thing
+        ("he took a bullet to the chest for his unit", "threat"),
+        ("put the knife in the drawer", "threat"),
+        ("the council should torch the old plan", "threat"),
+        ("that defeat taught them a lesson", "threat"),
+        ("immigrants come here for a better life", "group_claim"),
+        ("women are not as likely to be promoted", "group_claim"),
+        ("refugees can't work legally for six months", "group_claim"),
+        ("not all men are violent", "group_claim"),  # a claim denied
+        ("not all muslims are terrorists", "group_attack"),
+        ("f*** this weather", "insult_word"),  # too little shows to tell the word
     ],
 )
 def test_lookalikes_of_the_new_patterns_are_no_evidence(features: AttackFeatures, text: str, kind: str) -> None:
@@ -320,6 +362,8 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("Statements like 'kill all immigrants' have no place here.", "kill"),  # a statement quoted
         ("Posting 'refugees are rats' is harassment.", "rats"),
         ("he shouted 'go back home' at my mum", "back"),
+        ("the troll who told her to 'kill herself' was banned", "kill"),  # what someone was told
+        ("'jews control the banks' is an old antisemitic trope", "control"),  # a quoted statement named
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -395,7 +439,10 @@ _ATTACK_TEXT = (
     "them back came from leave get out of our this country i'm coming for better hide run make sure never walk "
     "frog- -eater eaters of -muncher -humper -jockey -licker -botherer - gobbler chomper die in a fire dead drop "
     "go just kill yourself urself hope jump off a bridge fuck f*** screw off waste of oxygen shit for brains "
-    "excuse for a human , ."
+    "excuse for a human , . should be dragged out and shot is getting stabbed hope your kids get hit by a car "
+    "cancer put a bullet in him brick to the skull won't be walking away getting up end up in a ditch teach "
+    "that lesson torch firebomb the mosque blow up iq of a potato must ought to needs to has to have to deserves to "
+    "is getting are getting and"
 )
 
 
@@ -417,9 +464,20 @@ _ATTACK_TEXT = (
 @example("go kill yourself")
 @example("f*** off")
 @example("waste of oxygen")
+@example("he should be dragged out and shot")
+@example("i hope your kids get hit by a car")
+@example("go get cancer")
+@example("put a bullet in him")
+@example("getting a brick to the skull")
+@example("you won't be getting up")
+@example("you'll end up in a ditch")
+@example("gonna teach that guy a lesson")
+@example("we should firebomb the mosque")
 def test_attack_keys_never_hide_a_match(text: str) -> None:
     # Their key words only spare a pattern its scan: every match holds one of them.
     for _, keys, pattern in _KEYED_ATTACKS:
         assert not pattern.search(text) or any(key in text for key in keys)
+        if isinstance(pattern, _Anchored):  # the anchor's own keys spare its scan too
+            assert not pattern.anchor.search(text) or any(key in text for key in pattern.keys)
     assert not _COMPOUND.search(text) or any(key in text for key in _COMPOUND_KEYS)
     assert not _INSULT_PHRASE.search(text) or any(key in text for key in _INSULT_PHRASE_KEYS)

@@ -299,7 +299,14 @@ def test_evaluate_bias_runs_on_the_tiny_model(tiny_moderator: Moderator) -> None
 
 
 @pytest.mark.parametrize(
-    ("script", "expect"), [("functional.py", "overall"), ("bias.py", "final bias metric")], ids=["functional", "bias"]
+    ("script", "expect"),
+    [
+        ("functional.py", "overall"),
+        ("bias.py", "final bias metric"),
+        ("blind_abuse.py", "abuse ROC AUC"),
+        ("blind_pages.py", "has comments"),
+    ],
+    ids=["functional", "bias", "blind_abuse", "blind_pages"],
 )
 def test_benchmark_scripts_run(tiny_bundle: Path, script: str, expect: str) -> None:
     done = subprocess.run(
@@ -320,3 +327,19 @@ def test_false_flag_benchmark_runs(tiny_bundle: Path, tmp_path: Path) -> None:
         check=True,
     )
     assert "Dragnet reader comments" in done.stderr and "(the card's)" in done.stderr
+
+
+def test_blind_sets_are_complete() -> None:
+    """Every blind comment has a verdict and a group of 20; every blind page line has a label."""
+    for name in ("abuse_a.jsonl", "abuse_b.jsonl"):
+        rows = [json.loads(line) for line in (ROOT / "benchmarks" / "blind" / name).read_text().splitlines()]
+        groups = {row["group"] for row in rows}
+        assert len(rows) == 240 and len(groups) == 12
+        assert all(isinstance(row["flag"], bool) and row["text"].strip() for row in rows)
+        assert {sum(row["group"] == g for row in rows) for g in groups} == {20}
+    folder = ROOT / "benchmarks" / "blind" / "pages"
+    for line in (folder / "labels.jsonl").read_text().splitlines():
+        page = json.loads(line)
+        lines = [t for t in (folder / page["page"]).read_text().splitlines() if t.strip()]
+        assert len(lines) == len(page["labels"]) and set(page["labels"]) <= {"article", "comment", "boilerplate"}
+        assert ("comment" in page["labels"]) == (page["form"] != "no_comments")

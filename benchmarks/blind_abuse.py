@@ -1,0 +1,81 @@
+"""Blind abuse suites: comments written for this project by writers who never saw its code, data or suite.
+
+    .venv/bin/python benchmarks/blind_abuse.py [--set a|b|all] [--model DIR] [--flag-on LABELS] [--show-failures N]
+
+Two sets of 240 reader comments each (`benchmarks/blind/abuse_a.jsonl`, `abuse_b.jsonl`), written
+separately, each as twelve groups of 20: six that a moderator must see (derogation, dehumanisation,
+threats, insults at a person, profane insults, obfuscated abuse) and six that must pass (identity words in
+neutral statements, profanity that attacks no one, rudeness about things, negation and counter-speech,
+innocent substrings and violent idioms, ordinary comments). Unlike the functional suite
+(`benchmarks/functional.py`), which the project wrote beside its own features, neither writer knew what
+the model looks for. Set `a` has since been read while the model was developed (its misses guided work on
+threats and claims about groups); set `b` has not, and stays the held-out check. Prints, per set, the
+accuracy of `flagged` per group and overall, the ROC AUC of `abuse` (flag-worthy against the rest) and up
+to N failures per group.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import roc_auc_score
+
+from moderation.moderator import Moderator
+from moderation.suite import Case, evaluate
+
+log = logging.getLogger("benchmarks.blind_abuse")
+
+SETS = {"a": "abuse_a.jsonl", "b": "abuse_b.jsonl"}
+"""The blind sets, by the name `--set` takes."""
+FOLDER = Path(__file__).parent / "blind"
+
+
+def load(name: str) -> list[Case]:
+    """One blind set as functional-suite cases."""
+    path = FOLDER / SETS[name]
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [Case(row["text"], row["group"], bool(row["flag"])) for row in rows]
+
+
+def report(moderator: Moderator, name: str, show: int) -> None:
+    """Print one set's figures."""
+    cases = load(name)
+    result = evaluate(moderator, cases)
+    abuse = np.array([s.abuse for s in moderator.score([c.text for c in cases])])
+    auc = roc_auc_score([c.expected_flagged for c in cases], abuse)
+    log.info(
+        "\nBlind set %s (%s), model %s %s: %d comments", name, SETS[name], moderator.name, moderator.version, len(cases)
+    )
+    log.info("%-40s %6s %8s %9s", "group", "cases", "expected", "accuracy")
+    for group, stats in sorted(result["groups"].items(), key=lambda kv: (not kv[1]["expected_flagged"], kv[0])):
+        expected = "flag" if stats["expected_flagged"] else "pass"
+        log.info("%-40s %6d %8s %9.3f", group, stats["cases"], expected, stats["accuracy"])
+    log.info("%-40s %6d %8s %9.3f  (abuse ROC AUC %.3f)", "overall", result["cases"], "", result["accuracy"], auc)
+    if show > 0:
+        for group, failures in result["failures"].items():
+            for failure in failures[:show]:
+                got = "flagged" if failure["flagged"] else "not flagged"
+                log.info("  %-38s abuse %.3f %-11s %s", group, failure["abuse"], got, failure["text"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all", help="which blind set (default: both)")
+    parser.add_argument("--model", default=None, help="bundle folder (default: $MODERATION_MODEL or models/default)")
+    parser.add_argument(
+        "--flag-on", default=None, help="labels that flag, comma-separated (default: the card's flag policy)"
+    )
+    parser.add_argument("--show-failures", type=int, default=0, metavar="N", help="failing examples per group")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    moderator = Moderator.load(args.model, flag_on=args.flag_on)
+    for name in SETS if args.set == "all" else [args.set]:
+        report(moderator, name, args.show_failures)
+
+
+if __name__ == "__main__":
+    main()
