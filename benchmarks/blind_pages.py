@@ -7,7 +7,8 @@ and the page's form). They are of sites the segmenter never met, in three forms,
 comments (article with its boilerplate; six pages), bare comments (article lines followed directly by
 reader comments, no names or dates, like the seed pages; six pages) and marked comments (WordPress,
 Disqus, Reddit-style and forum comment sections with names, dates, "Reply" and vote lines; twelve pages).
-Unlike the Dragnet pages, they keep the site's header and footer around the article, and their writer
+Unlike the Dragnet pages, they keep the site's header and footer around the article (`--crop` cuts them
+away as the Dragnet evaluation does, from the first to the last line that is no boilerplate), and their writer
 labelled commenter names, dates and "Reply" lines `boilerplate`, where the Dragnet pages count such lines
 as part of the comments; the figures on blocks of 40 characters or more, which few such lines reach, are
 the comparable ones. Prints per-label precision, recall and F1 (all blocks, and blocks of 40 characters or
@@ -43,6 +44,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model", default=None, help="bundle folder (default: $MODERATION_MODEL or models/default)")
     parser.add_argument("--show-errors", action="store_true", help="print every wrongly labelled block")
+    parser.add_argument(
+        "--crop",
+        action="store_true",
+        help="cut each page to the span from its first to its last non-boilerplate line, as the Dragnet "
+        "evaluation cuts its pages",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     moderator = Moderator.load(args.model)
@@ -50,9 +57,14 @@ def main() -> None:
     rows: list[tuple[str, str, str, str]] = []  # form, text, truth, predicted
     has: list[tuple[str, bool]] = []
     for page in pages:
-        blocks = moderator.segment((FOLDER / page["page"]).read_text(encoding="utf-8"))
-        if len(blocks) != len(page["labels"]):
-            raise SystemExit(f"{page['page']}: {len(blocks)} blocks but {len(page['labels'])} labels")
+        lines = [line for line in (FOLDER / page["page"]).read_text(encoding="utf-8").splitlines() if line.strip()]
+        if len(lines) != len(page["labels"]):
+            raise SystemExit(f"{page['page']}: {len(lines)} lines but {len(page['labels'])} labels")
+        if args.crop:
+            keep = [i for i, label in enumerate(page["labels"]) if label != "boilerplate"]
+            lines = lines[keep[0] : keep[-1] + 1]
+            page["labels"] = page["labels"][keep[0] : keep[-1] + 1]
+        blocks = moderator.segment("\n".join(lines))
         predicted = [b.label for b in blocks]
         has.append((page["form"], ("comment" in predicted) == ("comment" in page["labels"])))
         for block, truth in zip(blocks, page["labels"], strict=True):
