@@ -1,17 +1,20 @@
 """Blind abuse suites: comments written for this project by writers who never saw its code, data or suite.
 
-    .venv/bin/python benchmarks/blind_abuse.py [--set a|b|all] [--model DIR] [--flag-on LABELS] [--show-failures N]
+    .venv/bin/python benchmarks/blind_abuse.py [--set a|b|c|all] [--model DIR] [--flag-on LABELS]
+        [--show-failures N]
 
-Two sets of 240 reader comments each (`benchmarks/blind/abuse_a.jsonl`, `abuse_b.jsonl`), written
-separately, each as twelve groups of 20: six that a moderator must see (derogation, dehumanisation,
-threats, insults at a person, profane insults, obfuscated abuse) and six that must pass (identity words in
-neutral statements, profanity that attacks no one, rudeness about things, negation and counter-speech,
-innocent substrings and violent idioms, ordinary comments). Unlike the functional suite
-(`benchmarks/functional.py`), which the project wrote beside its own features, neither writer knew what
-the model looks for. Set `a` has since been read while the model was developed (its misses guided work on
-threats and claims about groups); set `b` has not, and stays the held-out check. Prints, per set, the
-accuracy of `flagged` per group and overall, the ROC AUC of `abuse` (flag-worthy against the rest) and up
-to N failures per group.
+Three sets of 240 reader comments each (`benchmarks/blind/abuse_a.jsonl`, `abuse_b.jsonl`,
+`abuse_c.jsonl`), written separately, each as twelve groups of 20: six that a moderator must see
+(derogation, dehumanisation, threats, insults at a person, profane insults, obfuscated abuse) and six
+that must pass (identity words in neutral statements, profanity that attacks no one, rudeness about
+things, negation and counter-speech, innocent substrings and violent idioms, ordinary comments). Unlike
+the functional suite (`benchmarks/functional.py`), which the project wrote beside its own features, no
+writer knew what the model looks for. Sets `a` and `c` have since been read while the model was
+developed (their misses guided work on threats and claims about groups; `c` asks for derogation without
+abusive words and for insults without swearing); set `b` has not, and stays the held-out check.
+
+Prints, per set, the accuracy of `flagged` per group and overall, the ROC AUC of `abuse` (flag-worthy
+against the rest) and up to N failures per group.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from moderation.suite import Case, evaluate
 
 log = logging.getLogger("benchmarks.blind_abuse")
 
-SETS = {"a": "abuse_a.jsonl", "b": "abuse_b.jsonl"}
+SETS = {"a": "abuse_a.jsonl", "b": "abuse_b.jsonl", "c": "abuse_c.jsonl"}
 """The blind sets, by the name `--set` takes."""
 FOLDER = Path(__file__).parent / "blind"
 

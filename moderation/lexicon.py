@@ -87,7 +87,8 @@ INSULT_NOUNS: frozenset[str] = frozenset(
     pillocks muppet muppets bonehead boneheads blockhead blockheads airhead airheads dipshit dipshits shithead
     shitheads jerk jerks creep creeps lowlife lowlifes degenerate degenerates simpleton simpletons ignoramus
     ignoramuses hypocrite hypocrites liar liars coward cowards bigot bigots fool fools oaf oafs lout louts
-    whore whores slut sluts skank skanks cunt cunts twat twats
+    whore whores slut sluts skank skanks cunt cunts twat twats nincompoop nincompoops dolt dolts dullard
+    dullards twerp twerps prat prats berk berks numbskull numbskulls troglodyte troglodytes
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -304,7 +305,8 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] =
         ("cancer", "aids", "ebola", "hit by"),
         re.compile(
             r"(?:^|[.!?,;:]\s*|\b(?:go|just|pls|please|and)\s+)(?:go\s+)?(?:get|catch)\s+(?:cancer|aids|ebola|"
-            r"hit by an? (?:car|bus|truck|train|lorry))\b"
+            r"hit by an? (?:car|bus|truck|train|lorry))\b|\b(?:hope|wish)\s+(?:the\s+)?(?:cancer|aids|ebola)\s+"
+            r"(?:gets|takes|kills|eats)\s+(?:you|u|him|her|them)\b"
         ),
     ),
     # A weapon put into a person or a body: "put a bullet in that judge", "a brick to the skull".
@@ -333,6 +335,21 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] =
             r"(?:you|u|him|her|them|(?:that|the|this)\s+\w+)\s+a\s+lesson\b"
         ),
     ),
+    # Menace by innuendo and beatings: "would be a shame if something happened", "won't take me long to find
+    # your address", "take a bat to his kneecaps", "string the traitors up".
+    (
+        ("shame if", "find your", "find ur", "bat to", "string"),
+        re.compile(
+            r"\bshame\s+if\s+(?:something|anything)\s+(?:bad\s+)?(?:happened|happens|were to happen)"
+            r"(?:\s+to\s+(?:you|u|him|her|them|your|ur|his|their)\b|\s*(?:[.!?,;]|$))|"
+            r"\b(?:i'll|i will|i'm gonna|im gonna|i'm going to|gonna|going to|won't take (?:me\s+)?long to|easy to|"
+            r"i can|we can|we'll|we will)\s+find\s+(?:your|ur)\s+(?:address|house|home|family|kids)\b|"
+            r"\btake\s+(?:a|an|my)\s+(?:baseball\s+|cricket\s+)?bat\s+to\s+(?:his|her|your|ur|their|\w+'s)\s+"
+            r"(?:\w+\s+)?(?:kneecaps?|knees|legs|head|face|skull|teeth)\b|"
+            r"\bstring\s+(?:them|him|her|'em|(?:the|those|these|all the)\s+(?:traitors|politicians|bastards|scum|"
+            r"lot))\s+up\b"
+        ),
+    ),
     # A call to burn or bomb where people worship, live or work: "someone should firebomb that hostel".
     (
         ("bomb", "torch", "burn", "blow up", "shoot up"),
@@ -355,8 +372,9 @@ _INSULT_PHRASE = re.compile(
     r"(?:shit|crap|rocks|mush|sawdust) for brains|excuse for an? (?:human being|human|person|man|woman|father|"
     r"mother|parent|journalist|reporter|writer|politician)|"
     # a mind likened to a child's or a thing's: "the reasoning skills of a toddler", "the IQ of a potato"
-    r"(?:iq|brains?|reasoning(?: skills)?|intelligence|mental age|attention span|common sense|critical thinking"
-    r"(?: skills)?|logic|wits) of an? (?:toddler|child|infant|baby|goldfish|potato|rock|brick|turnip|"
+    r"(?:iq|brains?|reasoning(?: skills)?|intelligence|intellect|mental age|attention span|common sense|critical "
+    r"thinking(?: skills)?|logic|wits|personality|charisma) of an? (?:(?:wet|dead|small|dim|damp|rotten)\s+)?"
+    r"(?:toddler|child|infant|baby|goldfish|potato|rock|brick|turnip|"
     r"\d+[- ]year[- ]old|fruit fly|gnat|amoeba|houseplant|squirrel|sponge))\b"
 )
 _INSULT_PHRASE_KEYS = ("waste of", "for brains", "excuse for", " of a")
@@ -411,7 +429,19 @@ _GROUP_DENIALS = (
     r"\s+(?:only\s+|just\s+)?(?:come|came|coming)\s+(?:here|over here|over)\s+(?:just\s+|only\s+)?(?:for|to)\s+"
     r"(?:(?:get|take|claim|live off|scrounge|sponge off|steal)\s+)?(?:(?:the|our|free|all the)\s+)*(?:benefits|"
     r"welfare|handouts|freebies|free stuff|council houses|jobs|rape|steal|leech|sponge|scrounge)|"
-    r"\s+(?:contribute|add|give|offer|bring)\s+nothing"
+    r"\s+(?:contribute|add|give|offer|bring)\s+nothing|"
+    # habits imputed to the whole group: "X won't learn English", "X don't wash", "X cheat on everything"
+    # ("never" masks the verb after it as a mention, so "X never ..." cannot be read)
+    r"\s+(?:all\s+|just\s+|always\s+|only\s+)*(?:don't|dont|do not|won't|wont|refuse to)\s+"
+    r"(?:learn english|wash|integrate|assimilate|pay taxes|speak english|contribute)|"
+    r"\s+(?:all\s+|just\s+|always\s+|only\s+)*(?:cheat|lie|steal|scam|scrounge|sponge|breed|rob)\s+"
+    r"(?:on|everything|all|at|from|like|you)|"
+    r"\s+(?:all\s+|just\s+|always\s+)*(?:run|are behind|commit)\s+(?:half|most|all)?\s*(?:of\s+)?(?:the\s+)?"
+    r"(?:scams|crime|crimes|fraud|drugs|gangs)|"
+    r"\s+(?:all\s+|just\s+|always\s+)*bring\s+(?:crime|disease|violence|drugs)|"
+    r"\s+(?:can't|cant|cannot|can not)\s+(?:stay faithful|be loyal)|"
+    r"\s+(?:shouldn't|should not|should never|must not|mustn't)\s+be\s+allowed\s+to\s+(?:vote|teach|work|marry|"
+    r"adopt|have kids|have children|breed|live here|be teachers|be doctors|serve|lead|own)"
 )
 # What derogates the group named right after it: "the world would be better without X", "there is nothing
 # worse than X", "we must get rid of X" (read on the text before an identity term; see find_attacks).

@@ -139,6 +139,18 @@ def test_identity_terms_are_whole_words() -> None:
         ("the jewrats again", "identity_blend"),
         ("shut up, you dykke", "near_slur"),  # a letter doubled
         ("chinnks everywhere", "near_slur"),  # the plural of a near slur
+        ("refugees always bring crime", "group_claim"),  # a habit imputed to a whole group
+        ("catholics cheat on everything", "group_attack"),
+        ("gypsies don't wash", "group_claim"),
+        ("muslims run half the scams in town", "group_claim"),
+        ("old people shouldn't be allowed to vote", "group_claim"),
+        ("shame if something happened to your kids", "threat"),  # menace by innuendo
+        ("won't take me long to find your address", "threat"),
+        ("someone should take a bat to his kneecaps", "threat"),
+        ("string the traitors up", "threat"),
+        ("I hope the cancer gets you", "threat"),
+        ("the author has the intellect of a wet sponge", "insult_word"),
+        ("shut up, you nincompoop", "addressed_insult"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -253,6 +265,14 @@ def test_death_words_that_wish_no_death_are_no_threat(features: AttackFeatures, 
         ("not all men are violent", "group_claim"),  # a claim denied
         ("not all muslims are terrorists", "group_attack"),
         ("f*** this weather", "insult_word"),  # too little shows to tell the word
+        ("muslims don't drink alcohol", "group_claim"),
+        ("refugees can't work legally for six months", "group_claim"),
+        ("women won't work for that pay", "group_claim"),
+        ("old people can't read small print", "group_claim"),
+        ("it would be a shame if the rain ruined the parade", "threat"),
+        ("can you find your address on the form", "threat"),
+        ("take a bat to the nets and practise", "threat"),
+        ("we strung up the fairy lights", "threat"),
     ],
 )
 def test_lookalikes_of_the_new_patterns_are_no_evidence(features: AttackFeatures, text: str, kind: str) -> None:
@@ -442,7 +462,8 @@ _ATTACK_TEXT = (
     "excuse for a human , . should be dragged out and shot is getting stabbed hope your kids get hit by a car "
     "cancer put a bullet in him brick to the skull won't be walking away getting up end up in a ditch teach "
     "that lesson torch firebomb the mosque blow up iq of a potato must ought to needs to has to have to deserves to "
-    "is getting are getting and"
+    "is getting are getting and shame if something happened won't take me long to find your address take a bat to "
+    "his kneecaps string them up"
 )
 
 
