@@ -1,17 +1,19 @@
 """Blind abuse suites: comments written for this project by writers who never saw its code, data or suite.
 
-    .venv/bin/python benchmarks/blind_abuse.py [--set a|b|c|all] [--model DIR] [--flag-on LABELS]
+    .venv/bin/python benchmarks/blind_abuse.py [--set a|b|c|d|e|all] [--model DIR] [--flag-on LABELS]
         [--show-failures N]
 
-Three sets of 240 reader comments each (`benchmarks/blind/abuse_a.jsonl`, `abuse_b.jsonl`,
-`abuse_c.jsonl`), written separately, each as twelve groups of 20: six that a moderator must see
-(derogation, dehumanisation, threats, insults at a person, profane insults, obfuscated abuse) and six
-that must pass (identity words in neutral statements, profanity that attacks no one, rudeness about
-things, negation and counter-speech, innocent substrings and violent idioms, ordinary comments). Unlike
-the functional suite (`benchmarks/functional.py`), which the project wrote beside its own features, no
-writer knew what the model looks for. Sets `a` and `c` have since been read while the model was
-developed (their misses guided work on threats and claims about groups; `c` asks for derogation without
-abusive words and for insults without swearing); set `b` has not, and stays the held-out check.
+Five sets of 240 reader comments each (`benchmarks/blind/abuse_a.jsonl` to `abuse_e.jsonl`), written
+separately, each as twelve groups of 20: six that a moderator must see and six that must pass. Sets a, b,
+c and e share their groups: derogation, dehumanisation, threats, insults at a person, profane insults,
+obfuscated abuse; identity words in neutral statements, profanity that attacks no one, rudeness about
+things, negation and counter-speech, innocent substrings and violent idioms, ordinary comments. Set d
+asks for slurs and disguised abuse among the first six, and for reclaimed and self-deprecating use,
+harsh words about things and ideas, and lookalikes (innocent substrings, violent idioms, homonyms)
+among the second. Unlike the functional suite (`benchmarks/functional.py`), which the project wrote
+beside its own features, no writer knew what the model looks for. Sets `a`, `c` and `d` have since been
+read while the model was developed (their misses guided work on threats, claims about groups and
+insults); sets `b` and `e` have not, and stay the held-out checks.
 
 Prints, per set, the accuracy of `flagged` per group and overall, the ROC AUC of `abuse` (flag-worthy
 against the rest) and up to N failures per group.
@@ -32,7 +34,7 @@ from moderation.suite import Case, evaluate
 
 log = logging.getLogger("benchmarks.blind_abuse")
 
-SETS = {"a": "abuse_a.jsonl", "b": "abuse_b.jsonl", "c": "abuse_c.jsonl"}
+SETS = {name: f"abuse_{name}.jsonl" for name in "abcde"}
 """The blind sets, by the name `--set` takes."""
 FOLDER = Path(__file__).parent / "blind"
 
@@ -67,7 +69,7 @@ def report(moderator: Moderator, name: str, show: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=[*SETS, "all"], default="all", help="which blind set (default: both)")
+    parser.add_argument("--set", choices=[*SETS, "all"], default="all", help="which blind set (default: all)")
     parser.add_argument("--model", default=None, help="bundle folder (default: $MODERATION_MODEL or models/default)")
     parser.add_argument(
         "--flag-on", default=None, help="labels that flag, comma-separated (default: the card's flag policy)"

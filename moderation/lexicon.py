@@ -10,10 +10,12 @@ become features whose weights the abuse model learns from data.
   over-represents identity words in abusive rows. Whether a group is *attacked* is told by the attack
   features below, which fire only next to attack words.
 - Attack features count: slurs (curated) and their one-slip misspellings that are not English words;
-  insults for a person (curated: idiot, cretin, scumbag ...) and such an insult or slur said to the
-  reader ("you idiot", "shut up, moron."); an identity term near a dehumanising or abusive word; a claim
-  about a whole group ("X are a plague", "X should all be deported", "X belong in cages", "the world
-  would be better without X"; a call for violence against one, "X should be shot", counts as a threat);
+  insults for a person (curated: idiot, cretin, scumbag ...), their misspellings ("idoit") and the words
+  around a plain noun that make it one ("a sad little man", "the dumbest person here"), and such an
+  insult or slur said to the reader ("you idiot", "shut up, moron."); an identity term near a
+  dehumanising or abusive word; a claim about a whole group, or about "they" after one is named ("X are a
+  plague", "why are X always so lazy?", "X should all be deported", "X belong in cages", "the world would
+  be better without X"; a call for violence against one, "X should be shot", counts as a threat);
   dehumanising language (animal, vermin and disease names, "X-eater" and "eater of X" compounds,
   "subhuman"); blends of a word, name or group with an obscenity that no dictionary holds; "go back to
   ..." attacks. A blend is only a blend when the whole word is not an ordinary English word, so
@@ -23,9 +25,10 @@ become features whose weights the abuse model learns from data.
   insult said to the reader. A feature marks texts that name no person at all (no pronoun, group,
   mention, person noun, title, side, insult for a person, threat or insult said to the reader), and the
   last counts the rude words in such a text: abuse of a printer is not an insult.
-- Mentioned words (negated, quoted, named as a word or a slur, or the predicate of a claim the writer
-  rejects) are replaced by one placeholder before any feature sees them (:func:`mask_mentions`): "I would
-  never call anyone a ..." uses no slur. In the n-gram view every slur becomes one token too
+- Mentioned words (negated, quoted, named as a word or a slur, the predicate of a claim the writer
+  rejects, an insult the writer says of themself) are replaced by one placeholder before any feature sees
+  them (:func:`mask_mentions`): "I would never call anyone a ..." uses no slur, and "I'm such an idiot"
+  insults no one. In the n-gram view every slur becomes one token too
   (:func:`mask_slurs`).
 """
 
@@ -70,7 +73,10 @@ SLURS: frozenset[str] = frozenset(
     ragheads towelhead towelheads sandnigger sandniggers paki pakis wog wogs golliwog gyppo gyppos pikey
     pikeys kaffir kaffirs redskin redskins honky honkies muzzie muzzies muzrat muzrats dindu dindus faggot faggots fag
     fags dyke dykes tranny trannies shemale shemales poof poofs poofter poofters lesbo lesbos retard retards
-    retarded spaz spazz spastic mongoloid mongoloids
+    retarded spaz spazz spastic mongoloid mongoloids groid groids dothead dotheads shitskin shitskins jiggaboo
+    jiggaboos porchmonkey porchmonkeys nignog nignogs zipperhead zipperheads wop wops dago dagos greaseball
+    greaseballs polack polacks kraut krauts injun injuns squaw squaws boong boongs coolie coolies bogtrotter
+    bogtrotters taig taigs peckerwood peckerwoods halfbreed halfbreeds negress jap japs
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 # Names one slip away from a slur that no dictionary holds: a country, a sports team.
@@ -175,11 +181,14 @@ _COMPOUND_AGENTS = r"eaters?|munchers?|chompers?|gobblers?|humpers?|shaggers?|li
 _COMPOUND = re.compile(r"\b(?:eaters? of \w+|[a-z]+-(?:" + _COMPOUND_AGENTS + r"))\b")
 _COMPOUND_KEYS = ("eater", "munch", "chomp", "gobbl", "hump", "shag", "lick", "bother", "jockey")
 """Substrings one of which every match of :data:`_COMPOUND` holds: without one, its scan is spared."""
+# People by role, office or kind, in the singular: the one list of them that threats and names_person share.
+_ROLES = (
+    r"author|writer|reporter|journalist|editor|moderator|poster|commenter|mayor|president|minister|senator|"
+    r"councillor|councilor|governor|politician|judge|cop|officer|teacher|guy|man|woman|bloke|kid"
+)
 # A person named by role, as a threat's object: "I will shoot the author", "we'll hurt that reporter".
 _NAMED_PERSON = (
-    r"(?:the|that|this|your|my|his|her|their)\s+(?:author|writer|reporter|journalist|editor|moderator|poster|"
-    r"commenter|mayor|president|minister|senator|councillor|politician|guy|man|woman|bloke|kid|neighbour|"
-    r"neighbor|boss|teacher|referee|judge|cop|officer|wife|husband)s?"
+    r"(?:the|that|this|your|my|his|her|their)\s+(?:" + _ROLES + r"|neighbour|neighbor|boss|referee|wife|husband)s?"
 )
 _THREAT = re.compile(
     r"\b(?:i|we|i'm|im|we're|someone|somebody|they)\s+(?:will|'ll|ll|am|are|is|'m|m|gonna|going to|should|"
@@ -198,9 +207,8 @@ _THREAT_KEYS = (
 # Who a call for violence can be about, as the subject of "should be shot": pronouns, people at large, and
 # people named by role (see _NAMED_PERSON).
 _PERSON_WORDS = (
-    r"he|she|they|you|u|him|them|anyone|anybody|everyone|everybody|someone|somebody|whoever|people|guy|man|"
-    r"woman|author|writer|reporter|journalist|editor|moderator|mp|mps|mayor|president|minister|senator|"
-    r"councillor|politician|politicians|judge|judges|cop|cops|officer|teacher|traitor|traitors"
+    r"he|she|they|you|u|him|them|anyone|anybody|everyone|everybody|someone|somebody|whoever|people|"
+    r"(?:" + _ROLES + r"|mp|traitor)s?"
 )
 # The violence itself: what a person suffers in a call for it.
 _VIOLATED = (
@@ -211,6 +219,11 @@ _VIOLATED_KEYS = (
     "shot", "hang", "hung", "lynch", "stab", "knifed", "beat", "kill", "execut", "strung", "put down", "gass",
     "burn", "tortur", "rape", "murder", "strangl", "behead", "castrat", "kneecap", "stomp",
 )  # fmt: skip
+# Where people worship, shelter, live or work: what a call for arson or bombing names.
+_PLACES = (
+    r"(?:mosques?|synagogues?|churches?|temples?|gurdwaras?|hostels?|shelters?|camps?|clinics?|newsrooms?|"
+    r"houses?|homes?|offices?|centres?|centers?)"
+)
 _HARMS = (
     r"cancer|aids|ebola|a tumou?r|tumou?rs|hit by|run over|raped|killed|shot|stabbed|murdered|mugged|"
     r"tortured|lynched|what(?:'s| is) coming"
@@ -246,6 +259,9 @@ class _Anchored:
         return next(self.finditer(text), None)
 
 
+_MENACE_KEYS = (
+    "what happens", "ambulance", "body bag", "bodybag", "box", "hearse", "coffin", "stretcher", "visit", "only good",
+)  # fmt: skip
 # More threat constructions, each tried only when its key phrase is in the text (see _MENTION_RULES).
 _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] = (
     (
@@ -350,14 +366,43 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] =
             r"lot))\s+up\b"
         ),
     ),
-    # A call to burn or bomb where people worship, live or work: "someone should firebomb that hostel".
+    # A call to burn or bomb where people worship, live or work: "someone should firebomb that hostel", "burn
+    # down the mosque on X Street", "those shelters should be torched".
     (
-        ("bomb", "torch", "burn", "blow up", "shoot up"),
+        ("bomb", "torch", "burn", "blow up", "blown up", "shoot up", "raze"),
         re.compile(
-            r"\b(?:should|must|ought to|needs? to|would|wish|let's|lets|time to|gonna|going to|will|'ll)\s+"
-            r"(?:\w+\s+)?(?:fire-?bomb|bomb|torch|burn down|burn|blow up|shoot up)\s+(?:the|that|this|their|every|"
-            r"all the|a|an|those|these|his|her|your)\s+(?:\w+\s+)?(?:mosques?|synagogues?|churches?|temples?|"
-            r"gurdwaras?|hostels?|shelters?|camps?|clinics?|newsrooms?|houses?|homes?|offices?|centres?|centers?)\b"
+            r"(?:\b(?:should|must|ought to|needs? to|would|wish|let's|lets|time to|gonna|going to|will|'ll)\s+"
+            r"(?:\w+\s+)?|(?:^|[.!?;:]\s*))(?:fire-?bomb|bomb|torch|burn down|burn|blow up|shoot up)\s+(?:the|that|"
+            r"this|their|every|all the|a|an|those|these|his|her|your)\s+(?:\w+\s+)?" + _PLACES + r"\b|"
+            r"\b" + _PLACES + r"\s+(?:\w+\s+)?(?:should|must|ought to|needs? to|deserve to)\s+(?:all\s+)?be\s+"
+            r"(?:fire-?bombed|bombed|torched|burned|burnt|blown up|razed)\b"
+        ),
+    ),
+    # Menace dressed as a forecast or a dare: "keep talking and see what happens", "she'll be leaving in an
+    # ambulance", "I'll pay you a visit with a bat", "the only good X is a dead one".
+    (
+        _MENACE_KEYS,
+        re.compile(
+            r"\bkeep\s+(?:talking|pushing|it up|running (?:your|ur) mouth|mouthing off|posting|testing me)\b"
+            r"[^.!?]{0,40}?\band\s+(?:see|find out|you'll see|you will see)\s+what happens\b|"
+            r"\b(?:you|u|he|she|they)(?:'ll|\s+will|\s+are going to|\s+is going to|\s+gonna)\s+(?:be\s+)?"
+            r"(?:leav(?:e|ing)|go(?:ing)? home|go(?:ing)? out|com(?:e|ing) out)\s+(?:of\s+\w+\s+)?in\s+(?:an?\s+)?"
+            r"(?:ambulance|body ?bag|box|coffin|hearse|stretcher)\b|"
+            r"\b(?:pay|paying)\s+(?:you|u|him|her|them|(?:that|the|this)\s+\w+)\s+a\s+(?:little\s+|friendly\s+)?"
+            r"visit\s+with\s+(?:a|an|my|some)\s+(?:\w+\s+)?(?:bat|knife|gun|rifle|shotgun|machete|crowbar|hammer|"
+            r"axe|brick)\b|"
+            r"\bthe only good (\w+?)s? (?:is|are) (?:an? )?dead (?:ones?|\1s?)\b"
+        ),
+    ),
+    # A call to drive into a crowd or a march: "someone needs to drive a truck through that march".
+    (
+        ("drive", "plough", "plow", "ram", "steer"),
+        re.compile(
+            r"\b(?:should|must|needs? to|ought to|gonna|going to|let's|lets|i'll|i will|we'll|time to|wanna|"
+            r"want to)\s+(?:\w+\s+)?(?:drive|plough|plow|ram|steer)\s+(?:a|an|the|my|his|their|your)\s+"
+            r"(?:truck|car|lorry|van|bus|tractor)\s+(?:through|into)\s+(?:that|the|those|these|this|a|their)\s+"
+            r"(?:\w+\s+)?(?:march|marchers|crowd|protest|protesters|protestors|rally|parade|demo|demonstration|"
+            r"demonstrators|mob|people|mosque|camp)\b"
         ),
     ),
 )
@@ -379,6 +424,28 @@ _INSULT_PHRASE = re.compile(
 )
 _INSULT_PHRASE_KEYS = ("waste of", "for brains", "excuse for", " of a")
 """Substrings one of which every match of :data:`_INSULT_PHRASE` holds."""
+# Contempt for a person in the words around a plain noun: "a sad little man", "you spineless, lying weasel",
+# "the dumbest person in this thread", "you're a walking embarrassment". Insults for a person too.
+_CONTEMPT = re.compile(
+    r"\b(?:(?:sad|pathetic|pitiful|nasty|bitter|vile|petty|miserable|spiteful|smug|sorry|stupid|dumb|creepy|"
+    r"ignorant) little (?:man|men|woman|women|person|people|boy|boys|girl|troll|trolls|creep|nobody|worm|worms|rat|"
+    r"rats)|"
+    r"(?:brainless|spineless|gutless|clueless|witless|mindless|talentless|snivell?ing|dribbling|drooling|inbred|"
+    r"knuckle-?dragging|mouth-?breathing)(?:,? (?:and )?\w+){0,2}? (?:man|men|woman|women|person|people|hacks?|"
+    r"trolls?|creatures?|individuals?|specimens?|cowards?|weasels?|snakes?|toads?|rats?|worms?|slugs?|boy|girl|"
+    r"nobody|losers?|idiots?|morons?|fools?|clowns?|twats?|wankers?|muppets?|snowflakes?|sheep|drones?)|"
+    r"(?:the|one of the) (?:dumbest|stupidest|thickest|dimmest|most (?:stupid|ignorant|idiotic|moronic|pathetic|"
+    r"clueless|deluded|brainless)) (?:person|people|man|men|woman|women|humans?|human beings?|individuals?|"
+    r"posters?|commenters?|guy|guys|troll|trolls|creatures?)|"
+    r"(?:you're|youre|you are|ur|he's|she's|he is|she is|is) (?:just |such |literally )?a walking "
+    r"(?:embarrassment|disaster|joke|punchline|cliche|advert for|advertisement for))\b"
+)
+_CONTEMPT_KEYS = (
+    " little ", "brainless", "spineless", "gutless", "clueless", "witless", "mindless", "talentless", "snivel",
+    "dribbling", "drooling", "inbred", "knuckle", "breathing", "dumbest", "stupidest", "thickest", "dimmest",
+    "the most ", "walking",
+)  # fmt: skip
+"""Substrings one of which every match of :data:`_CONTEMPT` holds."""
 # An obscenity said at the reader: "f*** you", "screw you", "fuck off".
 _CURSE_AT = re.compile(r"\b(?:fuck|f\*+k?|fk|fck|fuk|screw)\s+(?:you|u|ya|off|yourself|urself|yourselves)\b")
 _KEYED_ATTACKS: tuple[tuple[str, tuple[str, ...], re.Pattern[str] | _Anchored], ...] = (
@@ -401,10 +468,14 @@ _GROUP_MODIFIERS = (
     r"fucking|fuckin|damn|bloody|sick|nasty"
 )
 _GROUP_PREDICATES = (
-    _DEHUMANISING + r"|filthy|dirty|disgusting|vile|evil|inferior|worthless|useless|stupid|dumb|idiots?|"
+    _DEHUMANISING + r"|filthy|dirty|disgusting|repulsive|revolting|repugnant|vile|evil|inferior|worthless|useless|"
+    r"stupid|dumb|idiots?|"
     r"morons?|retard(?:s|ed)?|barbari(?:c|ans?)|primitive|terrorists?|criminals?|rapists?|thugs?|pedophiles?|"
     r"paedophiles?|degenerates?|freaks?|perverts?|abominations?|mentally ill|lazy|violent|dangerous|nasty|"
-    r"ugly|gross|sick|a (?:threat|menace|burden|blight|curse|stain|virus)|not welcome|unwelcome|good for nothing|"
+    r"ugly|gross|sick|an? (?:threat|menace|burden|blight|curse|stain|virus|drain|leech)|not welcome|unwelcome|"
+    r"good for nothing|groomers?|nonces?|paedos?|pedos?|incapable of (?:living|thinking|integrating|learning|"
+    r"working|behaving|understanding|reason|logic|love|loyalty|honesty|being (?:honest|trusted|civil|peaceful|"
+    r"loyal|faithful))|"
     r"only good for|only fit for|fit only for|unfit (?:to|for)|not fit (?:to|for)|greedy|dishonest|liars|thieves|"
     r"cheats|crooks|backward|uncivili[sz]ed|brainwashed|ruining|destroying|invading|"
     r"too (?:emotional|stupid|dumb|lazy|weak|primitive|backward|hysterical|irrational|thick|dim|simple|greedy) "
@@ -433,7 +504,11 @@ _GROUP_DENIALS = (
     # habits imputed to the whole group: "X won't learn English", "X don't wash", "X cheat on everything"
     # ("never" masks the verb after it as a mention, so "X never ..." cannot be read)
     r"\s+(?:all\s+|just\s+|always\s+|only\s+)*(?:don't|dont|do not|won't|wont|refuse to)\s+"
+    r"(?:(?:even\s+)?(?:want to|wanna|try to|bother to|bother)\s+)?"
     r"(?:learn english|wash|integrate|assimilate|pay taxes|speak english|contribute)|"
+    # a lesser mind or morals said to be the group's: "X just have lower intelligence"
+    r"\s+(?:all\s+|just\s+|simply\s+)*(?:have|has)\s+(?:a\s+)?(?:lower|low|no|zero|smaller|inferior|less)\s+"
+    r"(?:intelligence|iqs?|morals|brains?|empathy|self-control|impulse control)|"
     r"\s+(?:all\s+|just\s+|always\s+|only\s+)*(?:cheat|lie|steal|scam|scrounge|sponge|breed|rob)\s+"
     r"(?:on|everything|all|at|from|like|you)|"
     r"\s+(?:all\s+|just\s+|always\s+)*(?:run|are behind|commit)\s+(?:half|most|all)?\s*(?:of\s+)?(?:the\s+)?"
@@ -499,9 +574,11 @@ def _addressed(text: str, start: int, end: int) -> bool:
 
 _PEOPLE = re.compile(r"\b(?:people|folks?)\b")  # "young people are ...", "these folks should ...": groups too
 _GROUP_NOUN = r"(?:\s+(?:people|folks?|men|women|guys|kids|communities|immigrants))?"
+_GROUP_PLACE_PHRASE = r"(?:\s+(?:in|from|round|around|near)\s+(?:this|that|my|our|the|your)\s+\w+)?"
 _GROUP_CLAIM = re.compile(
     _GROUP_NOUN
-    + r"(?:\s+(?:are|is|were|r|'re)\s+(?:(?:"
+    + _GROUP_PLACE_PHRASE
+    + r"(?:(?:\s+(?:are|is|were|r)|'re)\s+(?:(?:"
     + _GROUP_MODIFIERS
     + r")\s+){0,4}(?:"
     + _GROUP_PREDICATES
@@ -515,6 +592,14 @@ _GROUP_CLAIM = re.compile(
     + _GROUP_DENIALS
     + r")\b"
 )
+# A claim put as a question, the group after its verb: "why are X always so lazy?".
+_QUESTION_BEFORE = re.compile(r"\b(?:why|how come)\s+(?:are|r|were)\s+(?:all\s+|so many\s+|most\s+|the\s+)?$")
+_GROUP_QUESTION = re.compile(
+    _GROUP_NOUN + r"\s+(?:(?:" + _GROUP_MODIFIERS + r")\s+){0,4}(?:" + _GROUP_PREDICATES + r")\b"
+)
+_QUOTES = frozenset("'\"\u2018\u201c")
+# "they" after a group's name goes on talking of it: "I've worked with X for years; they're dishonest".
+_THEY = re.compile(r"\bthey\b")
 # A subject quantified by a negation: "not all men are violent", "no Muslims are ...", "few refugees are ...".
 _DENIED_SUBJECT = re.compile(
     r"\b(?:not|no|never|hardly any|few)\s+(?:" + MENTION + r"\s+|all\s+|every\s+|most\s+|many\s+)?$"
@@ -529,14 +614,14 @@ _RUDE = (
 _RUDE_WORD = re.compile(r"\b(?:" + _RUDE + r"|piece of \w+|excuse for an? \w+)\b")
 
 _PERSON = re.compile(
-    r"\b(?:you|your|yours|yourself|u|ur|ya|he|him|his|she|her|hers|they|them|their|people|guy|guys|man|woman|"
-    r"person|persons|anyone|anybody|someone|somebody|everyone|everybody|whoever|folks|author|writer|poster|"
-    r"commenter|reporter|journalist|editor|moderator|politician|boy|girl|lady|dude|bloke|kid|kids|mate|sir|"
-    # People named by title, office or side: "Mr. X is a ...", "the president", "liberals are ...".
-    r"mr|mrs|ms|dr|president|minister|mayor|senator|governor|premier|councillor|councilor|congressman|"
+    r"\b(?:you|your|yours|yourself|u|ur|ya|he|him|his|she|her|hers|they|them|their|people|"
+    r"person|persons|anyone|anybody|someone|somebody|everyone|everybody|whoever|folks|boy|girl|lady|dude|"
+    r"mate|sir|(?:" + _ROLES + r")s?|"
+    # People named by title or side: "Mr. X is a ...", "liberals are ...".
+    r"mr|mrs|ms|dr|premier|congressman|"
     r"liberals|conservatives|democrats|republicans|leftists|rightists|progressives|socialists|communists|"
-    r"fascists|nazis|supporters|voters|fans|trolls|politicians|officials|leaders|members|citizens|residents|"
-    r"parents|teachers|police|cops|protesters|protestors|activists|followers)\b|@\w"
+    r"fascists|nazis|supporters|voters|fans|trolls|officials|leaders|members|citizens|residents|"
+    r"parents|police|protesters|protestors|activists|followers)\b|@\w"
 )
 
 FEATURES: tuple[str, ...] = (
@@ -674,6 +759,15 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             r"(?:\w+\s+)?to) "
             r"[\"'\u2018\u201c]([^\"'\u2019\u201d]{1,120})[\"'\u2019\u201d]",
         ),
+        # a claim its writer calls false: "it is simply false that X are less intelligent", "the myth that X are
+        # lazy"; and what someone was told: "a man told her that her kind should be gassed"
+        (
+            ("false", "true", "lie", "myth", "nonsense", "rubbish", "trope", "told"),
+            r"\b(?:false|untrue|not true|nonsense|rubbish|(?:an?|the)\s+(?:\w+\s+)?(?:lie|myth|trope)|"
+            r"told\s+(?:me|him|her|us|them|my\s+\w+))\s+that\s+(?:\S+\s+){1,3}?(?:are|is|were|was|"
+            r"(?:should|must|ought to|need to)\s+(?:all\s+)?be)\s+(?:an?\s+|so\s+|just\s+|all\s+|less\s+|more\s+)?"
+            r"([\w*]+)",
+        ),
         # a quoted statement named for what it is: "'X control the banks' is an old antisemitic conspiracy theory"
         (
             ("'", '"', "\u2018", "\u201c"),
@@ -684,10 +778,20 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         ),
         # a word named as a slur: "X is a racist slur"
         (("slur", "epithet", "insult"), r"\b([\w*]+)\s+is\s+(?:an?\s+)?(?:\w+\s+)?(?:slur|epithet|insult)\b"),
-        # a quoted slur or insult: reported speech, not the writer's own words
+        # a quoted slur, insult or dehumanising word: reported speech, not the writer's own words
         (
             ("'", '"', "\u2018", "\u201c"),
-            r"[\"'\u201c\u2018]((?:" + "|".join(sorted(SLURS)) + r"|" + _INSULT_WORDS + r")s?)[\"'\u201d\u2019]",
+            r"[\"'\u201c\u2018]((?:" + "|".join(sorted(SLURS)) + r"|" + _INSULT_WORDS + r"|" + _DEHUMANISING + r")s?)"
+            r"[\"'\u201d\u2019]",
+        ),
+        # an insult the writer says of themself: "I'm such an idiot", "I'm the dumbest person in my family at
+        # maths", "call me a fool, but ...": no one else is insulted
+        (
+            ("i'm ", "im ", "i am ", "i was ", "i've been ", "i feel like ", "i felt like ", "call me "),
+            r"\b(?:i'm|im|i am|i was|i've been|i feel like|i felt like|call me)\s+(?:(?:such|just|a|an|the|a total|"
+            r"total|complete|absolute|utter|proper|right|bit of an?|village|biggest|real|officially|probably)\s+){0,3}"
+            r"(" + "|".join(sorted(INSULT_NOUNS, key=len, reverse=True)) + r"|" + _INSULT_WORDS + r"|dumbest|"
+            r"stupidest|thickest|dimmest)\b",
         ),
     )
 )
@@ -796,18 +900,21 @@ def _is_innocent(word: str, innocent: frozenset[str]) -> bool:
 
 
 @lru_cache(maxsize=65_536)
-def _word_evidence(word: str, innocent: frozenset[str], near: frozenset[str]) -> tuple[str, ...]:
-    """The attack-feature kinds one token is evidence of on its own: a slur or near-slur, an insult, a blend.
+def _word_evidence(
+    word: str, innocent: frozenset[str], near: frozenset[str], near_insults: frozenset[str] = frozenset()
+) -> tuple[str, ...]:
+    """The attack-feature kinds one token is evidence of on its own: a slur or near-slur, an insult (or a
+    misspelt one, of `near_insults`), a blend.
 
     Memoised: tokens repeat across a comment stream, and the answer depends on nothing but its arguments.
     """
     word = word.strip("'*!@$")
     if "*" in word:
         word = _unmask(word)
-    if word in SLURS or word in near or (word[-1:] == "s" and word[:-1] in near):
+    if word in SLURS or word in near:
         # A slur names a group with contempt: it is a group attack too (a feature with ample data).
         return ("slur" if word in SLURS else "near_slur", "group_attack")
-    insult = ("insult_word",) if word in INSULT_NOUNS else ()
+    insult = ("insult_word",) if word in INSULT_NOUNS or word in near_insults else ()
     return insult + _blend_evidence(word, innocent)
 
 
@@ -850,14 +957,20 @@ def _blend_evidence(word: str, innocent: frozenset[str]) -> tuple[str, ...]:
 
 
 def find_attacks(
-    text: str, innocent: frozenset[str] = frozenset(), near_slurs: frozenset[str] = frozenset()
+    text: str,
+    innocent: frozenset[str] = frozenset(),
+    near_slurs: frozenset[str] = frozenset(),
+    near_insults: frozenset[str] = frozenset(),
 ) -> list[Match]:
     """All attack evidence in a normalised text, in order of position.
 
     `innocent` holds ordinary words that contain an obscenity (cocktail, assassin ...), never blends;
-    `near_slurs` the misspellings of slurs that are not ordinary words (see :class:`AttackFeatures`).
+    `near_slurs` and `near_insults` the misspellings of slurs and of insults for a person that are not
+    ordinary words (see :class:`AttackFeatures`).
     """
-    evidence = {w: kinds for w in set(_TOKEN.findall(text)) if (kinds := _word_evidence(w, innocent, near_slurs))}
+    evidence = {
+        w: kinds for w in set(_TOKEN.findall(text)) if (kinds := _word_evidence(w, innocent, near_slurs, near_insults))
+    }
     found = (
         [
             Match(kind, token.start(), token.end())
@@ -871,6 +984,8 @@ def find_attacks(
         found += [Match("coined_compound", m.start(), m.end()) for m in _COMPOUND.finditer(text)]
     if any(key in text for key in _INSULT_PHRASE_KEYS):
         found += [Match("insult_word", m.start(), m.end()) for m in _INSULT_PHRASE.finditer(text)]
+    if any(key in text for key in _CONTEMPT_KEYS):
+        found += [Match("insult_word", m.start(), m.end()) for m in _CONTEMPT.finditer(text)]
     found += [
         Match("addressed_insult", m.start, m.end)
         for m in found
@@ -884,21 +999,27 @@ def find_attacks(
         for m in rule.finditer(text)
     ]
     identities = identity_spans(text)
-    subjects = identities
+    # Subjects a claim can be about: groups by name, and "they" after one (hateful when derogated), and
+    # people at large (a claim, not hate).
+    groups = identities + [m.span() for m in _THEY.finditer(text, identities[0][1])] if identities else []
+    groups = [(a, b) for a, b in groups if text[a - 1 : a] not in _QUOTES]  # a quoted "they ..." is reported
+    subjects = groups
     if "people" in text or "folk" in text:
-        subjects = identities + [m.span() for m in _PEOPLE.finditer(text)]
+        subjects = groups + [m.span() for m in _PEOPLE.finditer(text)]
     claimed: set[int] = set()  # "black people are ...": one claim, whether read from "black" or "people"
     denied: set[tuple[int, int]] = set()
     for i, (start, end) in enumerate(subjects):
         if _DENIED_SUBJECT.search(text, max(0, start - 30), start):  # "not all X are Y": a claim denied
             denied.add((start, end))
             continue
-        for kind, pattern in (("group_claim", _GROUP_CLAIM), ("threat", _GROUP_THREAT)):
+        asked = i < len(identities) and _QUESTION_BEFORE.search(text, max(0, start - 30), start) is not None
+        rules = [("group_claim", _GROUP_CLAIM), ("threat", _GROUP_THREAT)]
+        for kind, pattern in rules + [("group_claim", _GROUP_QUESTION)] * asked:
             claim = pattern.match(text, end)
             if claim is not None and claim.end() not in claimed:
                 claimed.add(claim.end())
                 found.append(Match(kind, start, claim.end()))
-                if i < len(identities):  # a group people are attacked for, not "people" at large: hate
+                if i < len(groups):  # a group people are attacked for, not "people" at large: hate
                     found.append(Match("group_attack", start, claim.end()))
     for start, end in identities:
         before = _BEFORE_GROUP.search(text, max(0, start - 60), start)
@@ -930,10 +1051,26 @@ def english_vocabulary() -> list[str]:
     return sorted(get_english_words_set(["web2"], lower=True))
 
 
+def _near_spellings(stems: Iterable[str], words: Iterable[str], min_length: int) -> frozenset[str]:
+    """Spellings one slip away from `stems` of at least `min_length` letters (see :func:`_near_variants`),
+    and their plurals, that are no ordinary word of `words`, slur or insult."""
+    vocabulary = set(words)
+    near = set().union(*(_near_variants(w) for w in stems if len(w) >= min_length)) - vocabulary
+    near |= {w + "s" for w in near}
+    return frozenset(near - vocabulary - SLURS - INSULT_NOUNS - _NAMES_NEAR_SLURS)
+
+
 def near_slur_spellings(words: Iterable[str]) -> frozenset[str]:
-    """Misspellings of slurs one slip away (see :func:`_near_variants`) that are not ordinary words of `words`."""
-    near = set().union(*(_near_variants(w) for w in _SLUR_STEMS if len(w) >= 4))
-    return frozenset(near - set(words) - SLURS - _NAMES_NEAR_SLURS)
+    """Misspellings of slurs one slip away, and their plurals, that are not ordinary words of `words`."""
+    return _near_spellings(_SLUR_STEMS, words, 4)
+
+
+def near_insult_spellings(words: Iterable[str]) -> frozenset[str]:
+    """Misspellings of insults for a person ("idoit", "bufoon"), and their plurals, that are not ordinary
+    words of `words` nor near a slur. Only from insults of five letters or more: one slip from a shorter
+    one ("jerk", "twit") is too often another word."""
+    stems = [w for w in INSULT_NOUNS if not w.endswith("s") or w[:-1] not in INSULT_NOUNS]
+    return _near_spellings(stems, words, 5) - near_slur_spellings(words)
 
 
 class SortedSetState:
@@ -964,7 +1101,7 @@ class AttackFeatures(SortedSetState, TransformerMixin, BaseEstimator):
     an English dictionary), so the fitted transformer carries it into the bundle.
     """
 
-    sorted_sets = ("innocent_", "near_slurs_")
+    sorted_sets = ("innocent_", "near_slurs_", "near_insults_")
 
     def __init__(self, vocabulary: tuple[str, ...] | None = None) -> None:
         self.vocabulary = vocabulary
@@ -973,6 +1110,7 @@ class AttackFeatures(SortedSetState, TransformerMixin, BaseEstimator):
         words = set(self.vocabulary if self.vocabulary is not None else english_vocabulary())
         self.innocent_ = innocent_words(words)
         self.near_slurs_ = near_slur_spellings(words)
+        self.near_insults_ = near_insult_spellings(words)
         self.features_ = FEATURES
         self.n_features_in_ = 1
         return self
@@ -980,17 +1118,22 @@ class AttackFeatures(SortedSetState, TransformerMixin, BaseEstimator):
     def matches(self, text: str) -> list[Match]:
         """Attack evidence in one normalised text."""
         check_is_fitted(self, "innocent_")
-        return find_attacks(text, self.innocent_, self.near_slurs_)
+        return find_attacks(text, *self._word_lists())
+
+    def _word_lists(self) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+        """The fitted word lists :func:`find_attacks` takes (a bundle fitted before misspelt insults has none)."""
+        return self.innocent_, self.near_slurs_, getattr(self, "near_insults_", frozenset())
 
     def counts(self, X: Iterable[str]) -> np.ndarray:
         """The log-scaled feature counts `transform` returns, as a dense ``(n_texts, len(FEATURES))`` array."""
         check_is_fitted(self, "innocent_")
         texts = [str(x) for x in X]
+        word_lists = self._word_lists()
         features = self.fitted_features()
         counts = np.zeros((len(texts), len(FEATURES)), dtype=np.float32)
         column = {kind: j for j, kind in enumerate(FEATURES)}
         for i, text in enumerate(texts):
-            for match in find_attacks(text, self.innocent_, self.near_slurs_):
+            for match in find_attacks(text, *word_lists):
                 counts[i, column[match.kind]] += 1
             # Evidence already counted first: a slur or an insult for a person names someone, and spares
             # names_person its scan of the words for that insult.

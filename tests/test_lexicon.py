@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 from moderation.lexicon import (
     _COMPOUND,
     _COMPOUND_KEYS,
+    _CONTEMPT,
+    _CONTEMPT_KEYS,
     _INSULT_PHRASE,
     _INSULT_PHRASE_KEYS,
     _KEYED_ATTACKS,
@@ -30,6 +32,7 @@ from moderation.lexicon import (
     mask_slurs,
     mention_spans,
     names_person,
+    near_insult_spellings,
     near_slur_spellings,
 )
 from moderation.normalize import normalize
@@ -123,6 +126,26 @@ def test_identity_terms_are_whole_words() -> None:
         ("somebody should put a bullet in him", "threat"),  # a weapon put into a person
         ("he deserves a bat to the head", "threat"),
         ("you'll end up in a body bag", "threat"),  # what will become of someone
+        ("burn down the mosque on King Street tonight", "threat"),  # arson called for, as an order
+        ("what a sad little man he is", "insult_word"),  # contempt in the words around a plain noun
+        ("the editor is a gutless, lying hack", "insult_word"),
+        ("easily the stupidest people on this site", "insult_word"),
+        ("she's a walking advert for birth control", "insult_word"),
+        ("shut up, you bufoon", "addressed_insult"),  # a misspelt insult
+        ("the idoits at the council", "insult_word"),
+        ("dotheads everywhere", "slur"),
+        ("why are gypsies always so dishonest?", "group_claim"),  # a claim put as a question
+        ("I've met loads of Turks and they're all thieves", "group_attack"),  # "they" after the group's name
+        ("immigrants round our way are a drain on the NHS", "group_claim"),
+        ("Roma just have lower intelligence", "group_claim"),
+        ("Syrians don't even want to integrate", "group_claim"),
+        ("Catholics are incapable of thinking for themselves", "group_claim"),
+        ("those hostels should all be torched", "threat"),  # or in the passive
+        ("keep running your mouth and see what happens", "threat"),  # menace as a dare or a forecast
+        ("he'll be going home in a box", "threat"),
+        ("we'll pay that reporter a visit with a crowbar", "threat"),
+        ("the only good tory is a dead tory", "threat"),
+        ("someone should plough a lorry into that protest", "threat"),  # a call to drive into a crowd
         ("they are going to teach that reporter a lesson", "threat"),
         ("we should burn down their mosque", "threat"),  # arson where people worship or live
         ("catholics simply are not as smart as everyone else", "group_claim"),  # a good quality denied
@@ -218,6 +241,17 @@ def test_near_slur_spellings_keep_the_first_letter_and_skip_words() -> None:
     assert {"dykke", "muzzrat"} <= near  # a letter doubled
     assert not {"hink", "igger", "samb", "beane", "niger", "hony"} & near  # first or last letter lost, a name
     assert "cocktail" not in near_slur_spellings(("cocktail",)) and "kike" not in near
+    assert {"chinnks", "wetbaks"} <= near  # plurals too, so the n-gram view masks them as the attack features do
+    assert mask_slurs("chinnks everywhere", near) == f"{SLUR} everywhere"
+    assert "dykkes" not in near_slur_spellings(("dykkes",))  # an ordinary word of the vocabulary stays itself
+
+
+def test_near_insult_spellings_skip_words_short_insults_and_near_slurs() -> None:
+    near = near_insult_spellings(("crepe",))
+    assert {"idoit", "idoits", "bufoon", "mroon"} <= near
+    assert "crepe" not in near and "crepes" not in near  # a word, and its plural
+    assert not {"jrek", "prta"} & near  # from insults of four letters, too many slips are words
+    assert not near & near_slur_spellings(("crepe",))
 
 
 def test_one_claim_counts_once_whichever_word_names_the_group(features: AttackFeatures) -> None:
@@ -273,6 +307,23 @@ def test_death_words_that_wish_no_death_are_no_threat(features: AttackFeatures, 
         ("can you find your address on the form", "threat"),
         ("take a bat to the nets and practise", "threat"),
         ("we strung up the fairy lights", "threat"),
+        ("the church burned down in 1920 and was rebuilt", "threat"),
+        ("burn the old photos before you move", "threat"),
+        ("keep stirring the sauce and see what happens", "threat"),
+        ("you will be leaving in a taxi at six", "threat"),
+        ("I'll pay you a visit with a cake", "threat"),
+        ("the only good thing here is a dead battery", "threat"),
+        ("a man drove a van into the crowd last year", "threat"),  # reported, not called for
+        ("we should drive the bus into the depot", "threat"),
+        ("a sad little story about a lost dog", "insult_word"),
+        ("why are women paid less than men?", "group_claim"),
+        ("my neighbours are Sikhs and they are lovely", "group_claim"),
+        ("they are lazy, the lot of them", "group_claim"),  # "they" with no group named before
+        ("women at my office are incapable of being late", "group_claim"),
+        ("the study found migrants as honest as anyone, so the 'they're all liars' guy is wrong", "group_attack"),
+        ("the dumbest thing I ever did was sell that car", "insult_word"),
+        ("mindless vandalism in the park again", "insult_word"),
+        ("I am a walking disaster in the kitchen", "insult_word"),
     ],
 )
 def test_lookalikes_of_the_new_patterns_are_no_evidence(features: AttackFeatures, text: str, kind: str) -> None:
@@ -384,6 +435,14 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("he shouted 'go back home' at my mum", "back"),
         ("the troll who told her to 'kill herself' was banned", "kill"),  # what someone was told
         ("'jews control the banks' is an old antisemitic trope", "control"),  # a quoted statement named
+        ("I'm such an idiot, I left my keys at home", "idiot"),  # an insult the writer says of themself
+        ("I'm the village idiot when it comes to DIY", "idiot"),
+        ("im the dumbest person in my family at maths", "dumbest"),
+        ("call me a fool, but I still buy the paper", "fool"),
+        ("It is simply false that Roma are less honest.", "honest"),  # a claim its writer calls false
+        ("the old myth that immigrants are lazy", "lazy"),
+        ("a man on the bus told my son that 'his kind' should be deported", "deported"),  # what someone was told
+        ("when reporters call migrants a 'swarm' they dehumanise them", "swarm"),  # a quoted dehumanising word
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -400,6 +459,9 @@ def test_mentioned_words_are_masked(text: str, gone: str) -> None:
         "you used to be a moron and you still are one",
         "when I say you are an idiot I mean it",
         "I am saying you are an idiot, plain and simple",
+        "I'm telling you, you are an idiot",
+        "I'm not the idiot here, you are the idiot",
+        "it is true that you are an idiot",
     ],
 )
 def test_used_insults_stay(text: str) -> None:
@@ -432,7 +494,8 @@ _MENTION_TEXT = (
     "stupid he said not a fag isn't an insult saying that people are scum is vile if someone calls "
     "me a loser was called a bitch dyke is an epithet \" ' shouted wrote used stop saying claims that lie idea "
     "are lies hateful to say describe refer to as never comments claiming should be deleted must reported "
-    "not saying thinking you're must be should all be statements like such as posting wrote shouted said 'x y'"
+    "not saying thinking you're must be should all be statements like such as posting wrote shouted said 'x y' "
+    "i'm im i am such the village dumbest call me fool false true myth that told her his kind deported swarm"
 )
 
 
@@ -463,7 +526,10 @@ _ATTACK_TEXT = (
     "cancer put a bullet in him brick to the skull won't be walking away getting up end up in a ditch teach "
     "that lesson torch firebomb the mosque blow up iq of a potato must ought to needs to has to have to deserves to "
     "is getting are getting and shame if something happened won't take me long to find your address take a bat to "
-    "his kneecaps string them up"
+    "his kneecaps string them up burn down burned razed mosques synagogue keep talking and see what happens "
+    "she'll be leaving in an ambulance a box pay you a visit with bat the only good one is dead ones someone needs "
+    "to drive a truck through that march ram plough sad little man brainless spineless hack the dumbest person "
+    "most stupid people you're a walking embarrassment"
 )
 
 
@@ -494,6 +560,17 @@ _ATTACK_TEXT = (
 @example("you'll end up in a ditch")
 @example("gonna teach that guy a lesson")
 @example("we should firebomb the mosque")
+@example("burn down the synagogue")
+@example("mosques should be razed")
+@example("keep talking and see what happens")
+@example("she'll be leaving in a body bag")
+@example("i'll pay you a visit with a bat")
+@example("the only good one is a dead one")
+@example("someone needs to ram a truck into the crowd")
+@example("a sad little man")
+@example("you spineless, lying weasel")
+@example("the most stupid people")
+@example("he's a walking joke")
 def test_attack_keys_never_hide_a_match(text: str) -> None:
     # Their key words only spare a pattern its scan: every match holds one of them.
     for _, keys, pattern in _KEYED_ATTACKS:
@@ -502,3 +579,4 @@ def test_attack_keys_never_hide_a_match(text: str) -> None:
             assert not pattern.anchor.search(text) or any(key in text for key in pattern.keys)
     assert not _COMPOUND.search(text) or any(key in text for key in _COMPOUND_KEYS)
     assert not _INSULT_PHRASE.search(text) or any(key in text for key in _INSULT_PHRASE_KEYS)
+    assert not _CONTEMPT.search(text) or any(key in text for key in _CONTEMPT_KEYS)

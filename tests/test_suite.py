@@ -331,7 +331,7 @@ def test_false_flag_benchmark_runs(tiny_bundle: Path, tmp_path: Path) -> None:
 
 def test_blind_sets_are_complete() -> None:
     """Every blind comment has a verdict and a group of 20; every blind page line has a label."""
-    for name in ("abuse_a.jsonl", "abuse_b.jsonl", "abuse_c.jsonl"):
+    for name in (f"abuse_{s}.jsonl" for s in "abcde"):
         rows = [json.loads(line) for line in (ROOT / "benchmarks" / "blind" / name).read_text().splitlines()]
         groups = {row["group"] for row in rows}
         assert len(rows) == 240 and len(groups) == 12
