@@ -26,10 +26,10 @@ become features whose weights the abuse model learns from data.
   mention, person noun, title, side, insult for a person, threat or insult said to the reader), and the
   last counts the rude words in such a text: abuse of a printer is not an insult.
 - Mentioned words (negated, quoted, named as a word or a slur, the predicate of a claim the writer
-  rejects, an insult the writer says of themself) are replaced by one placeholder before any feature sees
-  them (:func:`mask_mentions`): "I would never call anyone a ..." uses no slur, and "I'm such an idiot"
-  insults no one. In the n-gram view every slur becomes one token too
-  (:func:`mask_slurs`).
+  rejects, an insult the writer says of themself, a slur's homonym in its ordinary sense) are replaced by
+  one placeholder before any feature sees them (:func:`mask_mentions`): "I would never call anyone a ..."
+  uses no slur, "I'm such an idiot" insults no one, and "nipped out for a fag" means a cigarette. In the
+  n-gram view every slur becomes one token too (:func:`mask_slurs`).
 """
 
 from __future__ import annotations
@@ -784,6 +784,27 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             r"[\"'\u201c\u2018]((?:" + "|".join(sorted(SLURS)) + r"|" + _INSULT_WORDS + r"|" + _DEHUMANISING + r")s?)"
             r"[\"'\u201d\u2019]",
         ),
+        # a slur's homonym in its ordinary sense: a cigarette ("nipped out for a fag", "a fag break"), the
+        # meatball dish ("faggots and peas"), an earthwork ("Devil's Dyke"), a female dog ("the champion bitch
+        # had six puppies"), a hound ("coon hounds"), a cry ("poof, and it was gone")
+        (
+            ("fag",),
+            r"(?:\b(?:for a|quick|crafty|sneaky|packet of|pack of|smoke a|smoking a|light a|lit a|lighting a|roll a|"
+            r"rolled a|rolling a|have a|had a|twenty|20)\s+|\b(?=fags?\s+(?:break|packet|end|butt|ash)))(fags?)\b",
+        ),
+        (
+            ("faggot",),
+            r"(?:\b(?:peas|gravy|butcher's|butchers|homemade|pork|savoury|savory)\s+(?:and\s+)?|\b(?=faggots?\s+"
+            r"(?:(?:and|with|in)\s+(?:peas|gravy|mash|onion)|of\s+(?:wood|sticks|twigs|brushwood))))(faggots?)\b",
+        ),
+        (("dyke",), r"\b(?:devil's|devils|offa's|offas|sea|flood|drainage|dutch)\s+(dykes?)\b"),
+        (
+            ("bitch",),
+            r"(?:\b(?:champion|brood|breeding|pedigree|whelping|maiden)\s+|\b(?=bitch(?:es)?\s+(?:(?:had|has|"
+            r"gave birth to|whelped)\s+)?(?:\w+\s+)?(?:puppies|pups|litters?)\b))(bitch(?:es)?)\b",
+        ),
+        (("coon",), r"\b(coon)(?=\s*-?\s*(?:hounds?|dogs?)\b)"),
+        (("poof",), r"(?:^|[.!?,;:]\s*)(poof)(?=\s*[,!.])"),
         # an insult the writer says of themself: "I'm such an idiot", "I'm the dumbest person in my family at
         # maths", "call me a fool, but ...": no one else is insulted
         (
@@ -1002,7 +1023,7 @@ def find_attacks(
     # Subjects a claim can be about: groups by name, and "they" after one (hateful when derogated), and
     # people at large (a claim, not hate).
     groups = identities + [m.span() for m in _THEY.finditer(text, identities[0][1])] if identities else []
-    groups = [(a, b) for a, b in groups if text[a - 1 : a] not in _QUOTES]  # a quoted "they ..." is reported
+    groups = [(a, b) for a, b in groups if text[a - 1 : a] not in _QUOTES]  # a quoted one is reported speech
     subjects = groups
     if "people" in text or "folk" in text:
         subjects = groups + [m.span() for m in _PEOPLE.finditer(text)]
@@ -1012,7 +1033,8 @@ def find_attacks(
         if _DENIED_SUBJECT.search(text, max(0, start - 30), start):  # "not all X are Y": a claim denied
             denied.add((start, end))
             continue
-        asked = i < len(identities) and _QUESTION_BEFORE.search(text, max(0, start - 30), start) is not None
+        named = (start, end) in identities  # a group by name, not "they" or "people"
+        asked = named and _QUESTION_BEFORE.search(text, max(0, start - 30), start) is not None
         rules = [("group_claim", _GROUP_CLAIM), ("threat", _GROUP_THREAT)]
         for kind, pattern in rules + [("group_claim", _GROUP_QUESTION)] * asked:
             claim = pattern.match(text, end)

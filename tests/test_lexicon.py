@@ -439,6 +439,14 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("I'm the village idiot when it comes to DIY", "idiot"),
         ("im the dumbest person in my family at maths", "dumbest"),
         ("call me a fool, but I still buy the paper", "fool"),
+        ("nipped out for a fag and a coffee", "fag"),  # a slur's homonym in its ordinary sense
+        ("back after a quick fag break", "fag"),
+        ("faggots and peas with onion gravy", "faggot"),
+        ("we walked Offa's Dyke last summer", "dyke"),
+        ("the champion bitch took Best in Show", "bitch"),
+        ("our bitch had six puppies", "bitch"),
+        ("two coon hounds barking all night", "coon"),
+        ("Poof, and the money was gone.", "poof"),
         ("It is simply false that Roma are less honest.", "honest"),  # a claim its writer calls false
         ("the old myth that immigrants are lazy", "lazy"),
         ("a man on the bus told my son that 'his kind' should be deported", "deported"),  # what someone was told
@@ -469,6 +477,22 @@ def test_used_insults_stay(text: str) -> None:
     assert "idiot" in masked or "moron" in masked
 
 
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("you are a fag", "fag"),
+        ("dirty fags everywhere", "fag"),
+        ("shut up you faggot", "faggot"),
+        ("the dyke next door", "dyke"),
+        ("stupid bitch", "bitch"),
+        ("you bitch, you had it coming", "bitch"),
+        ("what a poof", "poof"),
+    ],
+)
+def test_slurs_aimed_at_people_stay(text: str, word: str) -> None:
+    assert word in mask_mentions(normalize(text))
+
+
 def test_pickles_the_same_bytes_in_every_process() -> None:
     """Sets pickle in hash order; the fitted word sets must not, or bundle digests would change run to run."""
     script = (
@@ -495,7 +519,8 @@ _MENTION_TEXT = (
     "me a loser was called a bitch dyke is an epithet \" ' shouted wrote used stop saying claims that lie idea "
     "are lies hateful to say describe refer to as never comments claiming should be deleted must reported "
     "not saying thinking you're must be should all be statements like such as posting wrote shouted said 'x y' "
-    "i'm im i am such the village dumbest call me fool false true myth that told her his kind deported swarm"
+    "i'm im i am such the village dumbest call me fool false true myth that told her his kind deported swarm "
+    "quick fag fags break faggots and peas gravy devil's dyke champion bitch had puppies coon hounds poof , ."
 )
 
 
