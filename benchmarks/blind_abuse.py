@@ -26,7 +26,6 @@ import json
 import logging
 from pathlib import Path
 
-import numpy as np
 from sklearn.metrics import roc_auc_score
 
 from moderation.moderator import Moderator
@@ -50,8 +49,7 @@ def report(moderator: Moderator, name: str, show: int) -> None:
     """Print one set's figures."""
     cases = load(name)
     result = evaluate(moderator, cases)
-    abuse = np.array([s.abuse for s in moderator.score([c.text for c in cases])])
-    auc = roc_auc_score([c.expected_flagged for c in cases], abuse)
+    auc = roc_auc_score([c.expected_flagged for c in cases], result["abuse"])
     log.info(
         "\nBlind set %s (%s), model %s %s: %d comments", name, SETS[name], moderator.name, moderator.version, len(cases)
     )

@@ -765,6 +765,7 @@ def evaluate(moderator: Scorer, suite: Sequence[Case] | None = None) -> dict[str
         {"cases": int, "correct": int, "accuracy": float,
          "groups": {group: {"cases", "correct", "accuracy", "expected_flagged"}},   # in GROUPS order
          "failures": {group: [{"text", "expected_flagged", "flagged", "abuse", "reasons"}]},  # every failure
+         "abuse": [float],  # every case's abuse probability, in suite order (for ranking metrics)
          "targets": {"overall": 0.95, "group": 0.80}, "meets_targets": bool}
     """
     suite = list(cases() if suite is None else suite)
@@ -802,6 +803,7 @@ def evaluate(moderator: Scorer, suite: Sequence[Case] | None = None) -> dict[str
         "accuracy": accuracy,
         "groups": {g: groups[g] for g in order},
         "failures": failures,
+        "abuse": [float(score.abuse) for score in scores],
         "targets": {"overall": TARGET_OVERALL_ACCURACY, "group": TARGET_GROUP_ACCURACY},
         "meets_targets": bool(meets),
     }

@@ -263,11 +263,12 @@ def test_evaluate_counts_against_a_known_scorer() -> None:
         assert stats["accuracy"] == (1.0 if EXPECTED[group] else 0.0)
         assert len(result["failures"][group]) == stats["cases"] - stats["correct"]
     assert result["meets_targets"] is False
+    assert result["abuse"] == [0.9] * len(cases)  # every case's probability, in suite order
 
 
 def test_evaluate_runs_on_the_tiny_model(tiny_moderator: Moderator) -> None:
     result = suite.evaluate(tiny_moderator)
-    assert set(result) == {"cases", "correct", "accuracy", "groups", "failures", "targets", "meets_targets"}
+    assert set(result) == {"cases", "correct", "accuracy", "groups", "failures", "abuse", "targets", "meets_targets"}
     assert result["cases"] == len(suite.cases())
     assert list(result["groups"]) == list(EXPECTED)
     assert 0.0 <= result["accuracy"] <= 1.0
