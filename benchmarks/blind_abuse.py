@@ -26,6 +26,7 @@ import json
 import logging
 from pathlib import Path
 
+from model_options import add_model_options, load_moderator  # benchmarks/model_options.py, beside this script
 from sklearn.metrics import roc_auc_score
 
 from moderation.moderator import Moderator
@@ -68,14 +69,11 @@ def report(moderator: Moderator, name: str, show: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--set", choices=[*SETS, "all"], default="all", help="which blind set (default: all)")
-    parser.add_argument("--model", default=None, help="bundle folder (default: $MODERATION_MODEL or models/default)")
-    parser.add_argument(
-        "--flag-on", default=None, help="labels that flag, comma-separated (default: the card's flag policy)"
-    )
+    add_model_options(parser)
     parser.add_argument("--show-failures", type=int, default=0, metavar="N", help="failing examples per group")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    moderator = Moderator.load(args.model, flag_on=args.flag_on)
+    moderator = load_moderator(args)
     for name in SETS if args.set == "all" else [args.set]:
         report(moderator, name, args.show_failures)
 

@@ -20,9 +20,10 @@ import logging
 from collections import Counter
 
 import numpy as np
+from model_options import add_model_options, load_moderator  # benchmarks/model_options.py, beside this script
 
 from moderation.datasets import data_dir, load_abuse_data
-from moderation.moderator import ATTACK_CATEGORIES, Moderator, flag_mask
+from moderation.moderator import ATTACK_CATEGORIES, flag_mask
 from moderation.train import ASSUMED_PREVALENCE, _validation_rows, row_weights
 
 log = logging.getLogger("benchmarks.false_flags")
@@ -33,16 +34,13 @@ FLOORS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=None, help="bundle folder (default: $MODERATION_MODEL or models/default)")
-    parser.add_argument(
-        "--flag-on", default=None, help="labels that flag, comma-separated (default: the card's flag policy)"
-    )
+    add_model_options(parser)
     parser.add_argument("--data", default=None, help="shared data folder (default: $MODERATION_DATA or ../shared/data)")
     parser.add_argument("--examples", type=int, default=10, help="flagged comments to print")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    moderator = Moderator.load(args.model, flag_on=args.flag_on)
+    moderator = load_moderator(args)
     frame = load_abuse_data(data_dir(args.data))
     valid = frame[frame["split"] == "valid"].reset_index(drop=True)
     proba = moderator.predict_proba(valid["text"].tolist())

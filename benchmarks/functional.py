@@ -15,7 +15,8 @@ from __future__ import annotations
 import argparse
 import logging
 
-from moderation.moderator import Moderator
+from model_options import add_model_options, load_moderator  # benchmarks/model_options.py, beside this script
+
 from moderation.suite import evaluate
 
 log = logging.getLogger("benchmarks.functional")
@@ -23,15 +24,12 @@ log = logging.getLogger("benchmarks.functional")
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model", default=None, help="bundle folder (default: $MODERATION_MODEL or models/default)")
-    parser.add_argument(
-        "--flag-on", default=None, help="labels that flag, comma-separated (default: the card's flag policy)"
-    )
+    add_model_options(parser)
     parser.add_argument("--show-failures", type=int, default=3, metavar="N", help="failing examples per group")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
-    moderator = Moderator.load(args.model, flag_on=args.flag_on)
+    moderator = load_moderator(args)
     result = evaluate(moderator)
     targets = result["targets"]
     log.info("Functional suite, model %s %s: %d cases", moderator.name, moderator.version, result["cases"])
