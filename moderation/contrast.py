@@ -577,6 +577,43 @@ def threat_pairs() -> Iterator[Row]:
             yield frame.format(**{**fields, "v": BENIGN_ACTS[(i + j) % len(BENIGN_ACTS)]}), dict(_CLEAN)
 
 
+# What a sentence denies or imputes to a whole group when it derogates it without a slur or a vermin noun,
+# and the same words said fairly of the same group.
+CLAIMS: tuple[tuple[str, str], ...] = (
+    ("{g} simply don't share our values", "{g} share our values, whatever the papers say"),
+    ("{g} aren't as {q} as the rest of us", "{g} are every bit as {q} as the rest of us"),
+    ("{g} shouldn't be allowed to {r}", "{g} should be allowed to {r} like anyone else"),
+    ("{g} will always {h}, it's in their culture", "{g} will always be welcome here"),
+    ("{g} come over here and drain the system", "{g} come over here and pay into the system"),
+    ("{g} don't belong in this country", "{g} belong in this country as much as anyone"),
+    ("{g} can't be trusted with {t}", "{g} can be trusted with {t} like anyone else"),
+    ("the trouble with {g} is that they never {n}", "the trouble with the council is that it never listens"),
+)
+QUALITIES: tuple[str, ...] = ("intelligent", "hard-working", "honest", "capable", "civilised", "trustworthy")
+RIGHTS: tuple[str, ...] = ("adopt", "teach", "hold office", "run a business", "have children", "serve on juries")
+HABITS: tuple[str, ...] = ("cheat", "lie", "steal", "scrounge", "cut corners", "take advantage")
+TRUSTS: tuple[str, ...] = ("money", "children", "power", "a job like that", "the truth", "a vote")
+NEVERS: tuple[str, ...] = ("integrate", "pay their way", "learn the language", "work", "respect the law", "fit in")
+
+
+def claim_pairs() -> Iterator[Row]:
+    """A group denied a good quality, a right or a place, or given a bad habit, then the same words said
+    fairly: the claim, not the group's name, is the attack."""
+    for i, group in enumerate(GROUPS):
+        for j, (claim, fair) in enumerate(_take(CLAIMS, 2, i)):
+            k = i + j
+            fields = {
+                "g": group,
+                "q": QUALITIES[k % len(QUALITIES)],
+                "r": RIGHTS[k % len(RIGHTS)],
+                "h": HABITS[k % len(HABITS)],
+                "t": TRUSTS[k % len(TRUSTS)],
+                "n": NEVERS[k % len(NEVERS)],
+            }
+            yield claim.format(**fields), dict(_HATE)
+            yield fair.format(**fields), dict(_CLEAN)
+
+
 def deserve_rows() -> Iterator[Row]:
     """What a person or group "deserves" when it is something good: no threat. Only the negatives are
     written; the public threats ("deserves to die") and the threat patterns of :mod:`moderation.lexicon`
@@ -635,6 +672,7 @@ FAMILIES = (
     group_call_rows,
     compound_rows,
     threat_pairs,
+    claim_pairs,
     ending_rows,
     deserve_rows,
     object_rows,

@@ -20,7 +20,8 @@ become features whose weights the abuse model learns from data.
   "subhuman"); blends of a word, name or group with an obscenity that no dictionary holds; "go back to
   ..." attacks. A blend is only a blend when the whole word is not an ordinary English word, so
   Scunthorpe, cocktail and assassin stay innocent. Threat constructions ("I will hurt you", "I know
-  where you live", "you will pay") count as well, and so do death wishes ("die in a fire", "go kill
+  where you live", "you will pay") count as well, and so do menace without a violent word ("we know what
+  time your wife leaves work", "your days are numbered") and death wishes ("die in a fire", "go kill
   yourself"); set phrases such as "waste of oxygen" count as insults for a person, and "f*** you" as an
   insult said to the reader. A feature marks texts that name no person at all (no pronoun, group,
   mention, person noun, title, side, insult for a person, threat or insult said to the reader), and the
@@ -45,6 +46,8 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from moderation.keys import KeyIndex
+
 # Groups people are attacked for. Nouns and adjectives, singular and plural; curated by hand.
 IDENTITY_TERMS: frozenset[str] = frozenset(
     """
@@ -58,6 +61,10 @@ IDENTITY_TERMS: frozenset[str] = frozenset(
     african africans european europeans american americans russian russians palestinian palestinians israeli
     israelis pakistani pakistanis iranian iranians iraqi iraqis syrian syrians somali somalis turkish turk turks
     polish pole poles irish roma gypsy gypsies caucasian
+    romanian romanians bulgarian bulgarians albanian albanians nigerian nigerians ghanaian ghanaians jamaican
+    jamaicans haitian haitians afghan afghans bangladeshi bangladeshis ukrainian ukrainians lithuanian lithuanians
+    italian italians kurd kurds kurdish eritrean eritreans sudanese aboriginal aboriginals aborigine aborigines
+    dalit dalits tamil tamils traveller travellers
     immigrant immigrants migrant migrants refugee refugees foreigner foreigners
     woman women female females girl girls man men male males
     disabled disability deaf blind autistic elderly
@@ -76,7 +83,7 @@ SLURS: frozenset[str] = frozenset(
     retarded spaz spazz spastic mongoloid mongoloids groid groids dothead dotheads shitskin shitskins jiggaboo
     jiggaboos porchmonkey porchmonkeys nignog nignogs zipperhead zipperheads wop wops dago dagos greaseball
     greaseballs polack polacks kraut krauts injun injuns squaw squaws boong boongs coolie coolies bogtrotter
-    bogtrotters taig taigs peckerwood peckerwoods halfbreed halfbreeds negress jap japs
+    bogtrotters taig taigs peckerwood peckerwoods halfbreed halfbreeds negress jap japs mong mongs
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 # Names one slip away from a slur that no dictionary holds: a country, a sports team.
@@ -94,7 +101,10 @@ INSULT_NOUNS: frozenset[str] = frozenset(
     shitheads jerk jerks creep creeps lowlife lowlifes degenerate degenerates simpleton simpletons ignoramus
     ignoramuses hypocrite hypocrites liar liars coward cowards bigot bigots fool fools oaf oafs lout louts
     whore whores slut sluts skank skanks cunt cunts twat twats nincompoop nincompoops dolt dolts dullard
-    dullards twerp twerps prat prats berk berks numbskull numbskulls troglodyte troglodytes
+    dullards twerp twerps prat prats berk berks numbskull numbskulls troglodyte troglodytes windbag windbags
+    blowhard blowhards bellend bellends gobshite gobshites nutjob nutjobs nutcase nutcases crackpot crackpots
+    bozo bozos dirtbag dirtbags sleazebag sleazebags slimeball slimeballs thicko thickos wazzock wazzocks
+    dingbat dingbats dickwad dickwads shitbag shitbags toerag toerags
     """.split()  # noqa: SIM905 - a word list reads best as words
 )
 
@@ -173,6 +183,9 @@ _DEHUMANISE = re.compile(
     r"\b(?:eaters? of \w+|\w+-eaters?|(?:you|ur|u|they|them|those|these|he|she|his|her|all)\b(?:\s+\w+){0,3}\s+"
     r"(?:" + _DEHUMANISING + r"))\b"
 )
+# Every match of _DEHUMANISE holds a whole word this matches: a dehumanising word, the first word of a
+# dehumanising phrase, or an eater. Without one its scan, costly for its pronoun and gap, is spared.
+_DEHUMANISE_KEY = re.compile(r"(?:" + _DEHUMANISING + r"|sub|less|lesser|eaters?)")
 # A coined compound that names a person or group by what they supposedly eat, ride or do: "frog-eater",
 # "eater of frogs", "goat-humper", "curry-muncher": an agent noun of eating or of a sex act hyphenated to a
 # word. Spaced ones are left out, as they are mostly table talk ("picky eaters", "a ghost eater"), and so are
@@ -259,6 +272,8 @@ class _Anchored:
         return next(self.finditer(text), None)
 
 
+MENTION = "xmentionx"
+"""What a mentioned word becomes: one token the model can learn to read as "a word, not an attack"."""
 _MENACE_KEYS = (
     "what happens", "ambulance", "body bag", "bodybag", "box", "hearse", "coffin", "stretcher", "visit", "only good",
 )  # fmt: skip
@@ -354,16 +369,24 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] =
     # Menace by innuendo and beatings: "would be a shame if something happened", "won't take me long to find
     # your address", "take a bat to his kneecaps", "string the traitors up".
     (
-        ("shame if", "find your", "find ur", "bat to", "string"),
+        ("shame if", "find your", "find ur", "bat to", "string", "teeth", "kicking", "hiding", "beating", "pasting"),
         re.compile(
             r"\bshame\s+if\s+(?:something|anything)\s+(?:bad\s+)?(?:happened|happens|were to happen)"
             r"(?:\s+to\s+(?:you|u|him|her|them|your|ur|his|their)\b|\s*(?:[.!?,;]|$))|"
             r"\b(?:i'll|i will|i'm gonna|im gonna|i'm going to|gonna|going to|won't take (?:me\s+)?long to|easy to|"
             r"i can|we can|we'll|we will)\s+find\s+(?:your|ur)\s+(?:address|house|home|family|kids)\b|"
-            r"\btake\s+(?:a|an|my)\s+(?:baseball\s+|cricket\s+)?bat\s+to\s+(?:his|her|your|ur|their|\w+'s)\s+"
+            r"\btake\s+(?:a|an|my)\s+(?:baseball\s+|cricket\s+)?bat\s+to\s+(?:his|her|your|ur|their|"
+            r"(?:(?:that|the|this)\s+)?\w+'s)\s+"
             r"(?:\w+\s+)?(?:kneecaps?|knees|legs|head|face|skull|teeth)\b|"
             r"\bstring\s+(?:them|him|her|'em|(?:the|those|these|all the)\s+(?:traitors|politicians|bastards|scum|"
-            r"lot))\s+up\b"
+            r"lot))\s+up\b|"
+            # a beating called for or relished: "that councillor needs a good kicking", "I'd happily knock his
+            # teeth out"
+            r"\b(?:" + _PERSON_WORDS + r")\s+(?:\w+\s+){0,2}?(?:needs?|deserves?|is asking for|are asking for|wants?|"
+            r"could do with|is due|are due)\s+a\s+"
+            r"(?:good\s+|proper\s+|sound\s+|right\s+)?(?:kicking|hiding|beating|pasting|thrashing|shoeing)\b|"
+            r"\b(?:knock|knocking|kick|kicking|smash|smashing|punch|punching)\s+(?:(?:his|her|your|ur|their|"
+            r"(?:(?:that|the|this)\s+)?(?:\w+\s+)?\w+'s)\s+)(?:\w+\s+)?(?:teeth|head|face|lights)\s+(?:out|in)\b"
         ),
     ),
     # A call to burn or bomb where people worship, live or work: "someone should firebomb that hostel", "burn
@@ -383,15 +406,82 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] =
     (
         _MENACE_KEYS,
         re.compile(
-            r"\bkeep\s+(?:talking|pushing|it up|running (?:your|ur) mouth|mouthing off|posting|testing me)\b"
+            r"\bkeep\s+(?:talking|pushing|it up|running (?:your|ur) mouth|mouthing off|posting|testing me|writing|"
+            r"publishing|printing|commenting|poking|digging|snooping|reporting)\b"
             r"[^.!?]{0,40}?\band\s+(?:see|find out|you'll see|you will see)\s+what happens\b|"
-            r"\b(?:you|u|he|she|they)(?:'ll|\s+will|\s+are going to|\s+is going to|\s+gonna)\s+(?:be\s+)?"
-            r"(?:leav(?:e|ing)|go(?:ing)? home|go(?:ing)? out|com(?:e|ing) out)\s+(?:of\s+\w+\s+)?in\s+(?:an?\s+)?"
+            r"\b(?:you|u|he|she|they)(?:'ll|\s+will|\s+are going to|\s+is going to|\s+gonna)?\s+(?:be\s+)?"
+            r"(?:leav(?:e|es|ing)|go(?:es|ing)? home|go(?:es|ing)? out|com(?:e|es|ing) out)\s+(?:of\s+\w+\s+)?"
+            r"(?:in|on)\s+(?:an?\s+)?"
             r"(?:ambulance|body ?bag|box|coffin|hearse|stretcher)\b|"
             r"\b(?:pay|paying)\s+(?:you|u|him|her|them|(?:that|the|this)\s+\w+)\s+a\s+(?:little\s+|friendly\s+)?"
             r"visit\s+with\s+(?:a|an|my|some)\s+(?:\w+\s+)?(?:bat|knife|gun|rifle|shotgun|machete|crowbar|hammer|"
             r"axe|brick)\b|"
             r"\bthe only good (\w+?)s? (?:is|are) (?:an? )?dead (?:ones?|\1s?)\b"
+        ),
+    ),
+    # Menace by what the writer knows of the target's life: "I know where your kids go to school", "we know which
+    # gym you use", "we've got your address now", "your address isn't that hard to find". ("I know where you
+    # live" is :data:`_THREAT`'s.)
+    (
+        (
+            "know where",
+            "know which",
+            "know what",
+            "know exactly",
+            "found out",
+            "found where",
+            "found which",
+            "found what",
+            "address",
+            "postcode",
+            "number plate",
+            "kids' school",
+        ),
+        re.compile(
+            r"\b(?:i|we|i've|we've|i have|we have)\s+(?:already\s+|now\s+|also\s+)?(?:know|found out|found)\s+"
+            r"(?:exactly\s+)?(?:where|which \w+|what time|what school|what car|what gym)\s+"
+            r"(?!(?:you|u|he|she|they)\s+(?:live|work)s?\b)"
+            r"(?:you|u|your|ur|he|she|his|her|they|their)\b(?:\s+\w+){0,3}?\s+(?:lives?|works?|go(?:es)?|drops?|"
+            r"parks?|sleeps?|uses?|drinks?|trains?|shops?|walks?|drives?|finish(?:es)?|leaves?|stays?|plays?|"
+            r"catch(?:es)?|runs?|collects?|picks? up)\b|"
+            r"\b(?:i've|we've|i have|we have|i've got|we've got|i got|we got|i found|we found)\s+(?:now\s+)?"
+            r"(?:your|ur|his|her|their)\s+(?:home\s+)?(?:address|postcode|number plate|kids' school)\b|"
+            r"\b(?:your|ur|his|her|their)\s+(?:home\s+)?address\s+(?:isn't|is not|wasn't|won't be|ain't)\s+"
+            r"(?:that\s+|very\s+|too\s+|exactly\s+|so\s+)?(?:hard|difficult|tough|" + MENTION + r")\s+to\s+find\b"
+        ),
+    ),
+    # Menace by a reckoning foretold: "enjoy your last few weeks", "your days are numbered", "you're a dead man",
+    # "they'll need dental records to identify you", "don't be surprised when it burns", "accidents happen to
+    # reporters who ...", "we're done asking nicely".
+    (
+        (
+            "enjoy",
+            "numbered",
+            "dead man",
+            "dead woman",
+            "dead meat",
+            "dental",
+            "surprised",
+            "accidents",
+            "nicely",
+            "being nice",
+            "playing nice",
+            "writing letters",
+        ),
+        re.compile(
+            r"\benjoy\s+(?:your|ur)\s+(?:last|final)\s+(?:few\s+)?(?:days|weeks|months|hours|moments|nights?)\s+"
+            r"(?:of\s+(?:feeling safe|freedom|peace|breathing|life|being alive|walking)|alive|on earth|"
+            r"while (?:you|u) can)\b|"
+            r"\b(?:your|ur)\s+days\s+are\s+numbered\b|"
+            r"\b(?:you're|youre|you are|ur|u r)\s+(?:a\s+)?dead\s+(?:man|woman|meat)\b|"
+            r"\bneed\s+(?:your\s+|his\s+|her\s+|their\s+)?dental\s+records\s+to\s+identify\b|"
+            r"\bdon't\s+be\s+surprised\s+(?:when|if)\s+(?:it|you|u|he|she|they|(?:the|that|this|your|his|her|their)"
+            r"\s+\w+)\s+(?:gets?\s+|is\s+|are\s+)?(?:burns?|burned|burnt|torched|bombed|smashed up|attacked|"
+            r"vandali[sz]ed|hurt|firebombed)\b|"
+            r"\baccidents\s+(?:can\s+)?happen\s+to\s+(?:\w+\s+)?(?:people|reporters|journalists|folks?|those|men|"
+            r"women|judges|councillors|politicians|mps|writers|editors|doctors|teachers|kids|children)\s+(?:who|that)\b|"
+            r"\b(?:we're|i'm|we are|i am)\s+(?:done|finished|through)\s+(?:asking\s+nicely|being\s+nice|"
+            r"playing\s+nice|writing\s+letters)\b"
         ),
     ),
     # A call to drive into a crowd or a march: "someone needs to drive a truck through that march".
@@ -418,11 +508,17 @@ _INSULT_PHRASE = re.compile(
     r"mother|parent|journalist|reporter|writer|politician)|"
     # a mind likened to a child's or a thing's: "the reasoning skills of a toddler", "the IQ of a potato"
     r"(?:iq|brains?|reasoning(?: skills)?|intelligence|intellect|mental age|attention span|common sense|critical "
-    r"thinking(?: skills)?|logic|wits|personality|charisma) of an? (?:(?:wet|dead|small|dim|damp|rotten)\s+)?"
-    r"(?:toddler|child|infant|baby|goldfish|potato|rock|brick|turnip|"
-    r"\d+[- ]year[- ]old|fruit fly|gnat|amoeba|houseplant|squirrel|sponge))\b"
+    r"thinking(?: skills)?|logic|wits|personality|charisma|self-awareness|self awareness|emotional intelligence|"
+    r"social skills|brain cells|charm|manners|maturity) of an? (?:(?:wet|dead|small|dim|damp|rotten)\s+)?"
+    r"(?:toddler|child|infant|baby|goldfish|potato|rock|brick|turnip|plank|doorknob|lamp ?post|cabbage|lettuce|"
+    r"teaspoon|walnut|peanut|gerbil|hamster|"
+    r"\d+[- ]year[- ]old|fruit fly|gnat|amoeba|houseplant|squirrel|sponge)|"
+    # a brain likened to a small thing: "your brain must be the size of a pea"
+    r"(?:brain|brains|iq|intellect|mind|brain cell)\s+(?:must be|is|was|are|has got to be)\s+(?:about\s+)?"
+    r"(?:the size of|smaller than)\s+an?\s+(?:\w+\s+)?(?:pea|peanut|walnut|grape|raisin|gnat|ant|marble|"
+    r"grain of (?:sand|rice)|atom))\b"
 )
-_INSULT_PHRASE_KEYS = ("waste of", "for brains", "excuse for", " of a")
+_INSULT_PHRASE_KEYS = ("waste of", "for brains", "excuse for", " of a", "size of", "smaller than")
 """Substrings one of which every match of :data:`_INSULT_PHRASE` holds."""
 # Contempt for a person in the words around a plain noun: "a sad little man", "you spineless, lying weasel",
 # "the dumbest person in this thread", "you're a walking embarrassment". Insults for a person too.
@@ -431,9 +527,11 @@ _CONTEMPT = re.compile(
     r"ignorant) little (?:man|men|woman|women|person|people|boy|boys|girl|troll|trolls|creep|nobody|worm|worms|rat|"
     r"rats)|"
     r"(?:brainless|spineless|gutless|clueless|witless|mindless|talentless|snivell?ing|dribbling|drooling|inbred|"
-    r"knuckle-?dragging|mouth-?breathing)(?:,? (?:and )?\w+){0,2}? (?:man|men|woman|women|person|people|hacks?|"
+    r"knuckle-?dragging|mouth-?breathing|insufferable|pompous|two-faced|odious|loathsome|contemptible)"
+    r"(?:,? (?:and )?[\w-]+){0,2}? (?:man|men|woman|women|person|people|human beings?|know-it-alls?|hacks?|"
     r"trolls?|creatures?|individuals?|specimens?|cowards?|weasels?|snakes?|toads?|rats?|worms?|slugs?|boy|girl|"
     r"nobody|losers?|idiots?|morons?|fools?|clowns?|twats?|wankers?|muppets?|snowflakes?|sheep|drones?)|"
+    r"(?:useless|worthless|pathetic|vile|disgusting|horrible|miserable|sorry) (?:excuse for an? )?human beings?|"
     r"(?:the|one of the) (?:dumbest|stupidest|thickest|dimmest|most (?:stupid|ignorant|idiotic|moronic|pathetic|"
     r"clueless|deluded|brainless)) (?:person|people|man|men|woman|women|humans?|human beings?|individuals?|"
     r"posters?|commenters?|guy|guys|troll|trolls|creatures?)|"
@@ -443,7 +541,8 @@ _CONTEMPT = re.compile(
 _CONTEMPT_KEYS = (
     " little ", "brainless", "spineless", "gutless", "clueless", "witless", "mindless", "talentless", "snivel",
     "dribbling", "drooling", "inbred", "knuckle", "breathing", "dumbest", "stupidest", "thickest", "dimmest",
-    "the most ", "walking",
+    "the most ", "walking", "insufferable", "pompous", "two-faced", "odious", "loathsome", "contemptible",
+    "human being",
 )  # fmt: skip
 """Substrings one of which every match of :data:`_CONTEMPT` holds."""
 # An obscenity said at the reader: "f*** you", "screw you", "fuck off".
@@ -455,6 +554,10 @@ _KEYED_ATTACKS: tuple[tuple[str, tuple[str, ...], re.Pattern[str] | _Anchored], 
     ("addressed_insult", ("fuck", "f*", "fk", "fck", "fuk", "screw"), _CURSE_AT),
 )
 """Each attack pattern tried only on texts holding one of its key words, with the evidence kind it gives."""
+_ATTACK_INDEX = KeyIndex(
+    {*_COMPOUND_KEYS, *_INSULT_PHRASE_KEYS, *_CONTEMPT_KEYS}.union(*(keys for _, keys, _ in _KEYED_ATTACKS))
+)
+"""The keys of every attack construction, found in one pass per text."""
 _ABUSIVE_WORD = re.compile(r"\b(?:" + _ABUSIVE + r")\b")
 # What a sentence says a whole group *is* or *deserves* when it derogates it: a dehumanising or contemptuous
 # predicate ("X are vermin", "X are all filthy criminals") or a call for violence or removal ("X should be
@@ -482,8 +585,6 @@ _GROUP_PREDICATES = (
     r"(?:to|for)|"
     r"less (?:intelligent|smart|capable|civili[sz]ed|evolved|human|honest|trustworthy)"
 )
-MENTION = "xmentionx"
-"""What a mentioned word becomes: one token the model can learn to read as "a word, not an attack"."""
 # Other things a sentence says of a whole group when it derogates it: a good quality denied ("X aren't as
 # intelligent as ..."), what they cannot do or be trusted with, the power they secretly hold, what they come
 # for and what they give.
@@ -491,11 +592,14 @@ _GROUP_DENIALS = (
     r"\s+(?:(?:simply|just|really|still|truly|clearly|obviously)\s+)?(?:aren't|arent|are not|isn't|isnt|is not|"
     r"ain't|weren't|were not|will never be|can never be)\s+(?:(?:as|that|very|really|even|remotely|fully|quite|truly|"
     + MENTION
-    + r")\s+){0,2}(?:intelligent|smart|clever|bright|capable|civili[sz]ed|human|humans|people|trustworthy|honest|"
+    + r")\s+){0,2}(?:\w+ly\s+)?(?:intelligent|smart|clever|bright|capable|civili[sz]ed|human|humans|people|"
+    r"trustworthy|honest|hard-?working|decent|loyal|"
     r"normal|evolved|real (?:men|women|people|citizens))|"
     r"\s+(?:can't|cant|cannot|can not|could never|will never)\s+(?:be trusted|handle|think|lead|integrate|assimilate|"
     r"control themselves|be reasoned with|be civili[sz]ed)|"
-    r"\s+(?:secretly\s+)?(?:control|own)s?\s+(?:all\s+)?(?:the|our|this|all the|all of the)\s+(?:\w+\s+)?(?:banks|"
+    r"\s+(?:secretly\s+|always\s+)?(?:(?:end|ends|ended)\s+up\s+(?:controlling|owning|running)|"
+    r"controls?|owns?)\s+(?:all\s+)?"
+    r"(?:the|our|this|all the|all of the)\s+(?:\w+\s+)?(?:banks|"
     r"media|world|government|money|hollywood|press|finance|country)|"
     r"\s+(?:only\s+|just\s+)?(?:come|came|coming)\s+(?:here|over here|over)\s+(?:just\s+|only\s+)?(?:for|to)\s+"
     r"(?:(?:get|take|claim|live off|scrounge|sponge off|steal)\s+)?(?:(?:the|our|free|all the)\s+)*(?:benefits|"
@@ -503,20 +607,33 @@ _GROUP_DENIALS = (
     r"\s+(?:contribute|add|give|offer|bring)\s+nothing|"
     # habits imputed to the whole group: "X won't learn English", "X don't wash", "X cheat on everything"
     # ("never" masks the verb after it as a mention, so "X never ..." cannot be read)
-    r"\s+(?:all\s+|just\s+|always\s+|only\s+)*(?:don't|dont|do not|won't|wont|refuse to)\s+"
+    r"\s+(?:all\s+|just\s+|always\s+|only\s+|simply\s+|really\s+|still\s+)*(?:don't|dont|do not|won't|wont|"
+    r"refuse to)\s+"
     r"(?:(?:even\s+)?(?:want to|wanna|try to|bother to|bother)\s+)?"
-    r"(?:learn english|wash|integrate|assimilate|pay taxes|speak english|contribute)|"
+    r"(?:learn english|wash|integrate|assimilate|pay taxes|speak english|contribute|"
+    r"share (?:our|british|american|western|european|the same|any of our) values|belong (?:here|in (?:this|our|any|a|"
+    r"the) \w+)|respect (?:our|the law|women|anyone|anything))|"
     # a lesser mind or morals said to be the group's: "X just have lower intelligence"
     r"\s+(?:all\s+|just\s+|simply\s+)*(?:have|has)\s+(?:a\s+)?(?:lower|low|no|zero|smaller|inferior|less)\s+"
     r"(?:intelligence|iqs?|morals|brains?|empathy|self-control|impulse control)|"
-    r"\s+(?:all\s+|just\s+|always\s+|only\s+)*(?:cheat|lie|steal|scam|scrounge|sponge|breed|rob)\s+"
-    r"(?:on|everything|all|at|from|like|you)|"
+    r"\s+(?:all\s+|just\s+|always\s+|only\s+|will\s+)*(?:cheat|lie|steal|scam|scrounge|sponge|breed|rob|"
+    r"cut corners|take advantage)(?:\s+(?:on|everything|all|at|from|like|you)|(?=\s*(?:[,.;!?]|$)))|"
+    # "X come here to work cash jobs and drain the system", "X bleed the NHS dry"
+    r"\s+(?:all\s+|just\s+|only\s+)*(?:(?:come|came|coming)\s+(?:here|over)\s+(?:\w+\s+){0,6}?and\s+)?"
+    r"(?:drain|bleed|sponge off|leech off|milk|bankrupt|abuse)\s+(?:the|our)\s+(?:welfare\s+|benefits\s+)?"
+    r"(?:system|welfare|nhs|benefits|economy|country|taxpayers?)|"
     r"\s+(?:all\s+|just\s+|always\s+)*(?:run|are behind|commit)\s+(?:half|most|all)?\s*(?:of\s+)?(?:the\s+)?"
     r"(?:scams|crime|crimes|fraud|drugs|gangs)|"
     r"\s+(?:all\s+|just\s+|always\s+)*bring\s+(?:crime|disease|violence|drugs)|"
     r"\s+(?:can't|cant|cannot|can not)\s+(?:stay faithful|be loyal)|"
-    r"\s+(?:shouldn't|should not|should never|must not|mustn't)\s+be\s+allowed\s+to\s+(?:vote|teach|work|marry|"
-    r"adopt|have kids|have children|breed|live here|be teachers|be doctors|serve|lead|own)"
+    r"\s+(?:shouldn't|should not|should never|must not|mustn't)\s+(?:(?:be|"
+    + MENTION
+    + r")\s+allowed\s+to\s+(?:vote|teach|work|marry|"
+    r"adopt|have kids|have children|breed|live here|be teachers|be doctors|serve|lead|own|hold office|be parents)|"
+    r"(?:be|" + MENTION + r")\s+(?:having|raising)\s+(?:kids|children|babies)|(?:have|raise)\s+(?:kids|children|"
+    r"babies)|breed|(?:be|" + MENTION + r")\s+(?:(?:put|left)\s+in\s+charge|in\s+charge|trusted\s+with)|"
+    r"hold\s+(?:office|power)|be\s+(?:teachers|doctors|nurses|pilots|police officers|judges|mps|leaders|managers|"
+    r"bosses|in government|in power))"
 )
 # What derogates the group named right after it: "the world would be better without X", "there is nothing
 # worse than X", "we must get rid of X" (read on the text before an identity term; see find_attacks).
@@ -535,7 +652,8 @@ _GROUP_VIOLENCE = (
 _GROUP_REMOVAL = (
     r"rot|be deported|be locked up|be sterili[sz]ed|be removed|be banned|be kicked out|be thrown out|be sent back|"
     r"be rounded up|be expelled|be jailed|be imprisoned|be caged|be segregated|be purged|be put in camps|"
-    r"go back|get out|not be allowed|not exist"
+    r"go back|get out|not be allowed|not exist|be barred|be banned from \w+|never have been given|"
+    r"lose (?:the|their) (?:vote|right to vote|citizenship|rights)|be stripped of"
 )
 # Where a sentence puts a whole group: "X belong in a zoo", "X belong behind bars".
 _GROUP_PLACE = (
@@ -553,6 +671,10 @@ _INSULT_MODIFIERS = (
 _ADDRESSED = re.compile(
     r"\b(?:you|ya|u|yous|y'all|you're|youre|you are|you r|u r|ur|you were|your a|your an)\s*,?\s*"
     r"(?:(?:" + _INSULT_MODIFIERS + r")\s+){0,3}$"
+)
+_PHRASE_ADDRESSED = re.compile(
+    r"\b(?:(?:you|u|ya)(?:\s+have|\s+has|'ve|\s+got|'ve got|\s+have got|\s+possess)\s+"
+    r"(?:(?:the|a|an|all|about|roughly)\s+){0,2}|(?:your|ur)\s+)$"
 )
 _VOCATIVE = re.compile(
     r"(?:^|[,.!?;:]|\b(?:shut up|get lost|go away|piss off|fuck off|get out|go home|grow up|sit down|bye))\s*"
@@ -573,7 +695,10 @@ def _addressed(text: str, start: int, end: int) -> bool:
 
 
 _PEOPLE = re.compile(r"\b(?:people|folks?)\b")  # "young people are ...", "these folks should ...": groups too
-_GROUP_NOUN = r"(?:\s+(?:people|folks?|men|women|guys|kids|communities|immigrants))?"
+_GROUP_NOUN = (
+    r"(?:\s+(?:people|folks?|men|women|guys|kids|communities|immigrants|migrants|refugees|students|workers|families|"
+    r"lads|girls|boys|parents|couples|children|teenagers|youths|neighbou?rs|drivers|tradesmen))?"
+)
 _GROUP_PLACE_PHRASE = r"(?:\s+(?:in|from|round|around|near)\s+(?:this|that|my|our|the|your)\s+\w+)?"
 _GROUP_CLAIM = re.compile(
     _GROUP_NOUN
@@ -714,6 +839,24 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             r"sexis[mt]|homophobi[ac]|hateful|wrong|disgusting|unacceptable|vile|offensive|ignorant|hate\s+speech|"
             r"nonsense|false|a\s+lie)\b",
         ),
+        # a claim someone was sanctioned for: "reported the comment for saying X are Y", "he was banned for
+        # calling her a Z", "arrested for posting that X should be shot"
+        (
+            (
+                "for saying",
+                "for claiming",
+                "for posting",
+                "for writing",
+                "for tweeting",
+                "for suggesting",
+                "for calling",
+            ),
+            r"\b(?:reported|flagged|banned|blocked|suspended|sacked|fired|arrested|charged|convicted|jailed|fined|"
+            r"deleted|removed|called out|censured|disciplined|expelled|prosecuted)\s+(?:\w+\s+){0,4}?for\s+"
+            r"(?:(?:saying|claiming|posting|writing|tweeting|suggesting)\s+(?:that\s+)?(?:\w+\s+){1,3}?(?:are|is|were|"
+            r"was|(?:should|must|need to|ought to)\s+(?:all\s+)?be)\s+(?:an?\s+|so\s+|just\s+|all\s+)?|calling\s+"
+            r"(?:\w+\s+){1,2}?(?:an?\s+)?)([\w*]+)",
+        ),
         # a claim reported for removal: "comments claiming X are Y should be deleted", "posts saying X are Y
         # must be reported"
         (
@@ -818,14 +961,14 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
 )
 """Each construction that mentions a word rather than using it, with words one of which the text must hold
 for the rule to be tried (a substring test is far cheaper than a regular expression's scan)."""
-_MENTION_KEYS = tuple(sorted(set().union(*(keys for keys, _ in _MENTION_RULES))))
-"""Every rule's keys, tested once per text rather than once per rule that names them."""
+_MENTION_INDEX = KeyIndex(set().union(*(keys for keys, _ in _MENTION_RULES)))
+"""Every rule's keys, found in one pass per text rather than tested one by one."""
 
 
 def mention_spans(text: str) -> list[tuple[int, int]]:
     """Spans of words that are mentioned rather than used: negated, quoted, reported, or named as a word or
     slur."""
-    present = {key for key in _MENTION_KEYS if key in text}
+    present = _MENTION_INDEX.present(text)
     if not present:
         return []
     return [m.span(1) for keys, rule in _MENTION_RULES if not keys.isdisjoint(present) for m in rule.finditer(text)]
@@ -939,6 +1082,12 @@ def _word_evidence(
     return insult + _blend_evidence(word, innocent)
 
 
+@lru_cache(maxsize=65_536)
+def _dehumanise_key(word: str) -> bool:
+    """Whether a whole word may be where a match of :data:`_DEHUMANISE` ends (see :data:`_DEHUMANISE_KEY`)."""
+    return _DEHUMANISE_KEY.fullmatch(word) is not None
+
+
 _MASKABLE: dict[int, tuple[str, ...]] = {
     n: tuple(w for w in sorted(SLURS | INSULT_NOUNS) if len(w) == n) for n in {len(w) for w in SLURS | INSULT_NOUNS}
 }
@@ -1001,22 +1150,30 @@ def find_attacks(
         if evidence
         else []
     )
-    if any(key in text for key in _COMPOUND_KEYS):
+    present = _ATTACK_INDEX.present(text)
+    if not present.isdisjoint(_COMPOUND_KEYS):
         found += [Match("coined_compound", m.start(), m.end()) for m in _COMPOUND.finditer(text)]
-    if any(key in text for key in _INSULT_PHRASE_KEYS):
-        found += [Match("insult_word", m.start(), m.end()) for m in _INSULT_PHRASE.finditer(text)]
-    if any(key in text for key in _CONTEMPT_KEYS):
+    if not present.isdisjoint(_INSULT_PHRASE_KEYS):
+        phrases = [Match("insult_word", m.start(), m.end()) for m in _INSULT_PHRASE.finditer(text)]
+        # said to the reader as what they have: "you have the IQ of a potato", "your brain is the size of a pea"
+        found += phrases + [
+            Match("addressed_insult", m.start, m.end)
+            for m in phrases
+            if _PHRASE_ADDRESSED.search(text, max(0, m.start - 40), m.start)
+        ]
+    if not present.isdisjoint(_CONTEMPT_KEYS):
         found += [Match("insult_word", m.start(), m.end()) for m in _CONTEMPT.finditer(text)]
     found += [
         Match("addressed_insult", m.start, m.end)
         for m in found
         if m.kind in _ADDRESSABLE and _addressed(text, m.start, m.end)
     ]
-    found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
+    if any(_dehumanise_key(word) for word in set(_WORD.findall(text))):
+        found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
     found += [
         Match(kind, m.start(), m.end())
         for kind, keys, rule in _KEYED_ATTACKS
-        if any(key in text for key in keys)
+        if not present.isdisjoint(keys)
         for m in rule.finditer(text)
     ]
     identities = identity_spans(text)

@@ -406,11 +406,30 @@ def _collapse_letters(m: re.Match[str]) -> _Replacement | None:
 
 
 def _join_letters(m: re.Match[str]) -> _Replacement | None:
-    """Rule 7, except in URLs and for three spaced chat-speak words ("u r a")."""
+    """Rule 7, except in URLs and for three spaced chat-speak words ("u r a"). A leading "a" or "i" stays a
+    word of its own when only the letters after it spell a slur or an insult ("what a f a g g o t")."""
     letters = m.group()[::2]
     if (m.group(1) == " " and len(letters) == 3 and _CHAT_LETTERS.issuperset(letters)) or _in_url(m):
         return None
+    if m.group(1) == " " and letters[0] in "ai" and len(letters) >= 4 and _article_before(letters):
+        return f"{letters[0]} {letters[1:]}", (0, 1, *range(2, len(m.group()), 2))
     return letters, range(0, len(m.group()), 2)
+
+
+def _article_before(letters: str) -> bool:
+    """Whether spaced `letters` read best as "a" or "i" and a word: the rest spells a slur or an insult for a
+    person and the whole does not ("afaggot" is no word, "asshole" is)."""
+    abusive = _abusive_words()
+    return letters[1:] in abusive and letters not in abusive
+
+
+@functools.cache
+def _abusive_words() -> frozenset[str]:
+    """The slurs and insults for a person a disguise is read towards (imported late: the lexicon works on
+    normalised text)."""
+    from moderation.lexicon import INSULT_NOUNS, SLURS
+
+    return SLURS | INSULT_NOUNS
 
 
 def _deobfuscate(text: str, offsets: _Offsets) -> tuple[str, _Offsets]:

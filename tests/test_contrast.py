@@ -22,6 +22,7 @@ def test_every_family_gives_attacks_and_their_harmless_twins() -> None:
         contrast.group_pairs,
         contrast.compound_rows,
         contrast.threat_pairs,
+        contrast.claim_pairs,
     ):
         verdicts = [labels["abuse"] for _, labels in family()]
         assert 0.0 in verdicts and 1.0 in verdicts, family.__name__

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import subprocess
 import sys
 
@@ -17,6 +18,8 @@ from moderation.lexicon import (
     _COMPOUND_KEYS,
     _CONTEMPT,
     _CONTEMPT_KEYS,
+    _DEHUMANISE,
+    _DEHUMANISE_KEY,
     _INSULT_PHRASE,
     _INSULT_PHRASE_KEYS,
     _KEYED_ATTACKS,
@@ -174,6 +177,36 @@ def test_identity_terms_are_whole_words() -> None:
         ("I hope the cancer gets you", "threat"),
         ("the author has the intellect of a wet sponge", "insult_word"),
         ("shut up, you nincompoop", "addressed_insult"),
+        ("we know what time your wife leaves work", "threat"),  # menace by what the writer knows
+        ("i've got your home address now", "threat"),
+        ("his address isn't very difficult to find", "threat"),
+        ("enjoy your final days on earth, councillor", "threat"),  # a reckoning foretold
+        ("your days are numbered, mate", "threat"),
+        ("they will need his dental records to identify him", "threat"),
+        ("don't be surprised if your shop gets torched", "threat"),
+        ("accidents can happen to journalists who dig too deep", "threat"),
+        ("we're done asking nicely", "threat"),
+        ("he'll go home on a stretcher", "threat"),
+        ("the councillor is a blowhard and a crackpot", "insult_word"),  # more insults for a person
+        ("you've got the social skills of a doorknob", "addressed_insult"),  # a phrase said to the reader
+        ("his brain is smaller than a peanut", "insult_word"),
+        ("what an insufferable, self-important man", "insult_word"),
+        ("a pathetic excuse for a human being", "insult_word"),
+        ("roma families simply don't share our values", "group_claim"),  # more habits and noun heads
+        ("muslims don't belong in this country", "group_claim"),
+        ("italians are not remotely mentally capable", "group_claim"),  # an adverb before the quality denied
+        ("polish workers will always cut corners.", "group_claim"),
+        ("asian students cheat.", "group_claim"),
+        ("refugees come over here and bleed the nhs", "group_claim"),
+        ("disabled people shouldn't be raising children", "group_claim"),
+        ("women should not be allowed to hold office", "group_claim"),
+        ("jews must not be put in charge of banks", "group_claim"),
+        ("catholics should be barred from teaching", "group_claim"),
+        ("somebody should take a bat to that referee's knees", "threat"),
+        ("that journalist deserves a proper hiding", "threat"),
+        ("i'd love to knock the presenter's teeth in", "threat"),
+        ("gay men shouldn't be doctors", "group_claim"),
+        ("the jews always end up running the media", "group_claim"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -324,6 +357,25 @@ def test_death_words_that_wish_no_death_are_no_threat(features: AttackFeatures, 
         ("the dumbest thing I ever did was sell that car", "insult_word"),
         ("mindless vandalism in the park again", "insult_word"),
         ("I am a walking disaster in the kitchen", "insult_word"),
+        ("I know where you're coming from", "threat"),
+        ("we know which train you mean", "threat"),  # knowing, but no routine of the target's
+        ("we have your details on the form", "threat"),
+        ("enjoy your last day at school!", "threat"),
+        ("enjoy your last few days of the holiday", "threat"),
+        ("his days as manager are numbered", "threat"),
+        ("don't be surprised if it rains at the weekend", "threat"),
+        ("accidents happen, don't worry about the vase", "threat"),
+        ("the striker went off on a stretcher", "threat"),
+        ("we're done writing the report", "threat"),
+        ("the size of a pea, the seeds go in the ground in march", "insult_word"),
+        ("an insufferable heatwave", "insult_word"),
+        ("muslims share our values", "group_claim"),
+        ("women always cut the cake at weddings", "group_claim"),
+        ("refugees come here and work in the nhs", "group_claim"),
+        ("women should be in charge of the budget", "group_claim"),
+        ("the midfield needs a good kicking into shape", "threat"),  # no person
+        ("my son always ends up running the barbecue", "group_claim"),
+        ("girls run the world", "group_claim"),
     ],
 )
 def test_lookalikes_of_the_new_patterns_are_no_evidence(features: AttackFeatures, text: str, kind: str) -> None:
@@ -451,6 +503,8 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("the old myth that immigrants are lazy", "lazy"),
         ("a man on the bus told my son that 'his kind' should be deported", "deported"),  # what someone was told
         ("when reporters call migrants a 'swarm' they dehumanise them", "swarm"),  # a quoted dehumanising word
+        ("I flagged the post for saying refugees are parasites", "parasites"),  # a claim sanctioned
+        ("the coach was sacked for calling a player a retard", "retard"),
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -554,7 +608,11 @@ _ATTACK_TEXT = (
     "his kneecaps string them up burn down burned razed mosques synagogue keep talking and see what happens "
     "she'll be leaving in an ambulance a box pay you a visit with bat the only good one is dead ones someone needs "
     "to drive a truck through that march ram plough sad little man brainless spineless hack the dumbest person "
-    "most stupid people you're a walking embarrassment"
+    "most stupid people you're a walking embarrassment they those all are less than human lesser beings "
+    "sub-humans subhuman rats vermin breeding infested a plague filth i we know which what time where your kids "
+    "use catch i've got your home address isn't that hard to find enjoy final last few days on earth numbered "
+    "you're a dead man need dental records to identify don't be surprised if it gets torched accidents can happen "
+    "to people who we're done asking nicely he needs a good kicking knocking that guy's teeth out keep writing"
 )
 
 
@@ -596,6 +654,18 @@ _ATTACK_TEXT = (
 @example("you spineless, lying weasel")
 @example("the most stupid people")
 @example("he's a walking joke")
+@example("we know which gym your kids use")
+@example("his address isn't that hard to find")
+@example("you're a dead man")
+@example("don't be surprised if it gets torched")
+@example("accidents can happen to people who talk")
+@example("he needs a good kicking")
+@example("knocking that guy's teeth out")
+@example("keep writing and see what happens")
+@example("they are less than human")
+@example("you lot are sub-humans")
+@example("they are all rats's nests")
+@example("those dog-eaters")
 def test_attack_keys_never_hide_a_match(text: str) -> None:
     # Their key words only spare a pattern its scan: every match holds one of them.
     for _, keys, pattern in _KEYED_ATTACKS:
@@ -605,3 +675,5 @@ def test_attack_keys_never_hide_a_match(text: str) -> None:
     assert not _COMPOUND.search(text) or any(key in text for key in _COMPOUND_KEYS)
     assert not _INSULT_PHRASE.search(text) or any(key in text for key in _INSULT_PHRASE_KEYS)
     assert not _CONTEMPT.search(text) or any(key in text for key in _CONTEMPT_KEYS)
+    found = _DEHUMANISE.search(text)
+    assert not found or any(_DEHUMANISE_KEY.fullmatch(word) for word in re.findall(r"\w+", found.group()))

@@ -195,6 +195,11 @@ def test_repeated_punctuation_collapsed() -> None:
         ("you f u c k i n g idiot", "you fucking idiot"),
         ("s o o o o stupid", "so stupid"),
         ("U.S.A.", "usa."),
+        # an article before a spaced slur or insult stays a word; a word that starts with the letter is kept whole
+        ("what a f a g g o t", "what a faggot"),
+        ("such a c u n t!", "such a cunt!"),
+        ("you a s s h o l e", "you asshole"),
+        ("a b c d", "abcd"),
     ],
 )
 def test_split_letters_joined(text: str, expected: str) -> None:
