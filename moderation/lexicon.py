@@ -183,9 +183,6 @@ _DEHUMANISE = re.compile(
     r"\b(?:eaters? of \w+|\w+-eaters?|(?:you|ur|u|they|them|those|these|he|she|his|her|all)\b(?:\s+\w+){0,3}\s+"
     r"(?:" + _DEHUMANISING + r"))\b"
 )
-# Every match of _DEHUMANISE holds a whole word this matches: a dehumanising word, the first word of a
-# dehumanising phrase, or an eater. Without one its scan, costly for its pronoun and gap, is spared.
-_DEHUMANISE_KEY = re.compile(r"(?:" + _DEHUMANISING + r"|sub|less|lesser|eaters?)")
 # A coined compound that names a person or group by what they supposedly eat, ride or do: "frog-eater",
 # "eater of frogs", "goat-humper", "curry-muncher": an agent noun of eating or of a sex act hyphenated to a
 # word. Spaced ones are left out, as they are mostly table talk ("picky eaters", "a ghost eater"), and so are
@@ -1082,12 +1079,6 @@ def _word_evidence(
     return insult + _blend_evidence(word, innocent)
 
 
-@lru_cache(maxsize=65_536)
-def _dehumanise_key(word: str) -> bool:
-    """Whether a whole word may be where a match of :data:`_DEHUMANISE` ends (see :data:`_DEHUMANISE_KEY`)."""
-    return _DEHUMANISE_KEY.fullmatch(word) is not None
-
-
 _MASKABLE: dict[int, tuple[str, ...]] = {
     n: tuple(w for w in sorted(SLURS | INSULT_NOUNS) if len(w) == n) for n in {len(w) for w in SLURS | INSULT_NOUNS}
 }
@@ -1168,8 +1159,7 @@ def find_attacks(
         for m in found
         if m.kind in _ADDRESSABLE and _addressed(text, m.start, m.end)
     ]
-    if any(_dehumanise_key(word) for word in set(_WORD.findall(text))):
-        found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
+    found += [Match("dehumanising", m.start(), m.end()) for m in _DEHUMANISE.finditer(text)]
     found += [
         Match(kind, m.start(), m.end())
         for kind, keys, rule in _KEYED_ATTACKS

@@ -56,13 +56,14 @@ class CompactTfidfVectorizer(TfidfVectorizer):
 class WordwiseCharTfidf(CompactTfidfVectorizer):
     """A `TfidfVectorizer` whose `transform`, for ``analyzer="char_wb"``, sums remembered per-word counts.
 
-    Fitting is scikit-learn's own. The per-word memory holds at most :attr:`max_cached_words` words (it
-    starts afresh when full), each as one packed bytes object (about 200 bytes a word with its key), is
-    never pickled, and is safe to share between threads: a word missing from it is simply worked out
-    again. Any other analyzer falls back to the parent's `transform`.
+    Fitting is scikit-learn's own. The per-word memory holds at most :attr:`max_cached_words` words, the
+    first it meets (in a comment stream mostly its common words: starting afresh when full lost them all,
+    and a rare word costs little to work out again), each as one packed bytes object (about 200 bytes a
+    word with its key). It is never pickled, and is safe to share between threads: a word missing from it
+    is simply worked out again. Any other analyzer falls back to the parent's `transform`.
     """
 
-    max_cached_words: ClassVar[int] = 100_000
+    max_cached_words: ClassVar[int] = 50_000
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
@@ -72,8 +73,6 @@ class WordwiseCharTfidf(CompactTfidfVectorizer):
     def _word_rows(self, words: list[str]) -> sparse.csr_matrix:
         """The n-gram counts of each word, ``(len(words), n_features)``."""
         cache: dict[str, bytes] = self.__dict__.setdefault("_word_counts", {})
-        if len(cache) + len(words) > self.max_cached_words:
-            cache.clear()
         room = self.max_cached_words - len(cache)
         vocabulary = self.vocabulary_
         rows = []

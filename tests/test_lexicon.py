@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 import subprocess
 import sys
 
@@ -18,8 +17,6 @@ from moderation.lexicon import (
     _COMPOUND_KEYS,
     _CONTEMPT,
     _CONTEMPT_KEYS,
-    _DEHUMANISE,
-    _DEHUMANISE_KEY,
     _INSULT_PHRASE,
     _INSULT_PHRASE_KEYS,
     _KEYED_ATTACKS,
@@ -675,5 +672,3 @@ def test_attack_keys_never_hide_a_match(text: str) -> None:
     assert not _COMPOUND.search(text) or any(key in text for key in _COMPOUND_KEYS)
     assert not _INSULT_PHRASE.search(text) or any(key in text for key in _INSULT_PHRASE_KEYS)
     assert not _CONTEMPT.search(text) or any(key in text for key in _CONTEMPT_KEYS)
-    found = _DEHUMANISE.search(text)
-    assert not found or any(_DEHUMANISE_KEY.fullmatch(word) for word in re.findall(r"\w+", found.group()))

@@ -58,6 +58,9 @@ def test_the_memory_is_bounded_and_never_pickled(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(WordwiseCharTfidf, "max_cached_words", 5)
     wordwise.transform(["one two three four", "five six seven"])
     assert len(wordwise._word_counts) <= 5
+    first = set(wordwise._word_counts)
+    assert first and wordwise.transform(["eight nine ten eleven"]).nnz > 0
+    assert set(wordwise._word_counts) == first  # full: the words met first stay, later ones are worked out
     restored = pickle.loads(pickle.dumps(wordwise))
     assert not hasattr(restored, "_word_counts")
     np.testing.assert_array_equal(restored.transform(CORPUS).toarray(), wordwise.transform(CORPUS).toarray())
