@@ -1234,12 +1234,12 @@ def near_slur_spellings(words: Iterable[str]) -> frozenset[str]:
     return _near_spellings(_SLUR_STEMS, words, 4)
 
 
-def near_insult_spellings(words: Iterable[str]) -> frozenset[str]:
+def near_insult_spellings(words: Iterable[str], near_slurs: frozenset[str]) -> frozenset[str]:
     """Misspellings of insults for a person ("idoit", "bufoon"), and their plurals, that are not ordinary
-    words of `words` nor near a slur. Only from insults of five letters or more: one slip from a shorter
-    one ("jerk", "twit") is too often another word."""
+    words of `words` nor in `near_slurs` (:func:`near_slur_spellings` of the same words). Only from insults
+    of five letters or more: one slip from a shorter one ("jerk", "twit") is too often another word."""
     stems = [w for w in INSULT_NOUNS if not w.endswith("s") or w[:-1] not in INSULT_NOUNS]
-    return _near_spellings(stems, words, 5) - near_slur_spellings(words)
+    return _near_spellings(stems, words, 5) - near_slurs
 
 
 class SortedSetState:
@@ -1279,7 +1279,7 @@ class AttackFeatures(SortedSetState, TransformerMixin, BaseEstimator):
         words = set(self.vocabulary if self.vocabulary is not None else english_vocabulary())
         self.innocent_ = innocent_words(words)
         self.near_slurs_ = near_slur_spellings(words)
-        self.near_insults_ = near_insult_spellings(words)
+        self.near_insults_ = near_insult_spellings(words, self.near_slurs_)
         self.features_ = FEATURES
         self.n_features_in_ = 1
         return self
