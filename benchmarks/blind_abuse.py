@@ -1,9 +1,9 @@
 """Blind abuse suites: comments written for this project by writers who never saw its code, data or suite.
 
-    .venv/bin/python benchmarks/blind_abuse.py [--set a|b|c|d|e|f|g|all] [--model DIR] [--flag-on LABELS]
+    .venv/bin/python benchmarks/blind_abuse.py [--set a|b|c|d|e|f|g|h|i|all] [--model DIR] [--flag-on LABELS]
         [--show-failures N]
 
-Seven sets of 240 reader comments each (`benchmarks/blind/abuse_a.jsonl` to `abuse_g.jsonl`), written
+Nine sets of 240 reader comments each (`benchmarks/blind/abuse_a.jsonl` to `abuse_i.jsonl`), written
 separately, each as twelve groups of 20: six that a moderator must see and six that must pass. Sets a, b,
 c and e share their groups: derogation, dehumanisation, threats, insults at a person, profane insults,
 obfuscated abuse; identity words in neutral statements, profanity that attacks no one, rudeness about
@@ -14,11 +14,16 @@ among the second. Set f asks for veiled threats, derogation without slurs, dehum
 person, slurs and disguised slurs and
 severe profane attacks, against counter-speech, violent idioms and lookalikes, harsh words about ideas,
 identity in positive statements, untargeted profanity and ordinary comments; set g for the groups of a
-to c with figurative violence, lookalikes and robust disagreement among those that must pass. Unlike the
+to c with figurative violence, lookalikes and robust disagreement among those that must pass; set h for
+veiled threats, calls for harm to groups, derogation without slurs, dehumanisation, insults and disguised
+abuse against counter-speech and reporting, identity in neutral statements, violent idioms and sports
+talk, harsh criticism of ideas, lookalikes, untargeted profanity and ordinary comments; set i for threats,
+derogation, dehumanisation, slurs, insults and obfuscated abuse against counter-speech, reclaimed and
+in-group use, identity mentions, untargeted profanity, violent idioms and robust disagreement. Unlike the
 functional suite (`benchmarks/functional.py`), which the project wrote
-beside its own features, no writer knew what the model looks for. Sets `a`, `c`, `d` and `f` have since
-been read while the model was developed (their misses guided work on threats, claims about groups and
-insults); sets `b`, `e` and `g` have not, and stay the held-out checks.
+beside its own features, no writer knew what the model looks for. Sets `a`, `c`, `d`, `f` and `h` have
+since been read while the model was developed (their misses guided work on threats, claims about groups,
+insults and disguises); sets `b`, `e`, `g` and `i` have not, and stay the held-out checks.
 
 Prints, per set, the accuracy of `flagged` per group and overall, the ROC AUC of `abuse` (flag-worthy
 against the rest) and up to N failures per group.
@@ -39,7 +44,7 @@ from moderation.suite import Case, evaluate
 
 log = logging.getLogger("benchmarks.blind_abuse")
 
-SETS = {name: f"abuse_{name}.jsonl" for name in "abcdefg"}
+SETS = {name: f"abuse_{name}.jsonl" for name in "abcdefghi"}
 """The blind sets, by the name `--set` takes."""
 FOLDER = Path(__file__).parent / "blind"
 

@@ -12,7 +12,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,10 @@ from .lexicon import (
     mask_identity,
     mask_mentions,
     mask_slurs,
+    near_insult_spellings,
     near_slur_spellings,
+    respell,
+    respellings,
 )
 from .normalize import normalize
 from .vectorize import CompactTfidfVectorizer, WordwiseCharTfidf
@@ -55,32 +58,53 @@ class TextViews(SortedSetState, TransformerMixin, BaseEstimator):
 
     sorted_sets = ("near_slurs_",)
 
-    def __init__(self, slur_token: bool = False, vocabulary: tuple[str, ...] | None = None) -> None:
+    def __init__(
+        self, slur_token: bool = False, vocabulary: tuple[str, ...] | None = None, respell: bool = True
+    ) -> None:
         self.slur_token = slur_token
         self.vocabulary = vocabulary
+        self.respell = respell
 
     def fit(self, X: Iterable[str], y: object = None) -> TextViews:
+        words = self.vocabulary if self.vocabulary is not None else english_vocabulary()
         if self.slur_token:
-            words = self.vocabulary if self.vocabulary is not None else english_vocabulary()
             self.near_slurs_ = near_slur_spellings(words)
+        if self.respell:
+            taken = getattr(self, "near_slurs_", frozenset())
+            self.respellings_ = respellings(words, taken | near_insult_spellings(words, taken))
         return self
 
+    def __setstate__(self, state: dict[str, object]) -> None:
+        super().__setstate__({"respell": False, **state})  # pickled before respelling: none
+
     def transform(self, X: Iterable[str]) -> pd.DataFrame:
-        texts, masked = text_views(X, *self.slur_masking())
+        texts, masked = text_views(X, *self.slur_masking(), self.respellings())
         return pd.DataFrame({"text": texts, "masked": masked})
 
     def slur_masking(self) -> tuple[bool, frozenset[str]]:
         """Whether slurs are one token in the masked view, and the misspellings that count as slurs."""
         return bool(getattr(self, "slur_token", False)), getattr(self, "near_slurs_", frozenset())
 
+    def respellings(self) -> Mapping[str, str]:
+        """The misspelt identity terms and words of hate read back as the words they spell (none in a bundle
+        fitted before they were)."""
+        return getattr(self, "respellings_", {})
+
 
 def text_views(
-    X: Iterable[str], slur_token: bool = False, near_slurs: frozenset[str] = frozenset()
+    X: Iterable[str],
+    slur_token: bool = False,
+    near_slurs: frozenset[str] = frozenset(),
+    spellings: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """The two views :class:`TextViews` makes, as lists: normalised texts without mentioned words, and
-    those texts without identity terms as well (and with `slur_token`, with each slur, or misspelling of one
-    in `near_slurs`, one token)."""
-    texts = [mask_mentions(normalize(str(x))) for x in X]
+    """The two views :class:`TextViews` makes, as lists: normalised texts (with the misspellings of
+    `spellings` read back, see :func:`moderation.lexicon.respellings`) without mentioned words, and those
+    texts without identity terms as well (and with `slur_token`, with each slur, or misspelling of one in
+    `near_slurs`, one token)."""
+    if spellings:
+        texts = [mask_mentions(respell(normalize(str(x)), spellings)) for x in X]
+    else:
+        texts = [mask_mentions(normalize(str(x))) for x in X]
     if slur_token:
         return texts, [mask_slurs(t, near_slurs, identity=True) for t in texts]
     return texts, [mask_identity(t) for t in texts]

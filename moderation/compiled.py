@@ -138,6 +138,7 @@ class CompiledAbuseModel:
         features: ColumnTransformer = pipeline.named_steps["features"]
         self.heads: MaskedLogisticHeads = pipeline.named_steps["heads"]
         self.slur_masking = pipeline.named_steps["views"].slur_masking()
+        self.spellings = pipeline.named_steps["views"].respellings()
         weights = self.heads.coef_by_feature()
         fitted = {name: (transformer, column) for name, transformer, column in features.transformers_}
         slices = features.output_indices_
@@ -181,7 +182,7 @@ class CompiledAbuseModel:
 
     def decision_function(self, X: Sequence[str]) -> np.ndarray:
         """Uncalibrated decision values, ``(n_texts, n_labels)``, as the pipeline's."""
-        texts, masked = text_views(X, *self.slur_masking)
+        texts, masked = text_views(X, *self.slur_masking, self.spellings)
         decision = self.words.decision(self.word_counts(masked))
         decision += self.chars.decision(self.char_counts(masked))
         decision += self.attack.counts(texts) @ self.attack_weights

@@ -36,7 +36,7 @@ become features whose weights the abuse model learns from data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
@@ -150,7 +150,8 @@ _DEHUMANISING = (
     r"cockroach(?:es)?|roach(?:es)?|parasites?|leech(?:es)?|lice|louse|maggots?|worms?|insects?|snakes?|"
     r"rodents?|savages?|subhumans?|sub-humans?|untermenschen|cancer|disease|plague|filth|trash|garbage|"
     r"scum|infestation|infest(?:ed|ing)?|breed(?:ers?|ing)?|locusts?|swarms?|hordes?|germs?|hyenas?|jackals?|"
-    r"less than human|lesser beings?|subspecies"
+    r"less than human|lesser beings?|subspecies|bugmen|slugs?|vultures?|pests?|mutts?|sows?|goblins?|orcs?|"
+    r"zombies?|cattle|livestock|invasive species|human (?:garbage|trash|waste|litter|filth|debris)"
 )
 _ABUSIVE = (
     r"idiots?|morons?|stupid|dumb|retard(?:s|ed)?|losers?|scum|filthy|dirty|disgusting|hate|kill|deport|"
@@ -475,10 +476,31 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] =
             r"\bdon't\s+be\s+surprised\s+(?:when|if)\s+(?:it|you|u|he|she|they|(?:the|that|this|your|his|her|their)"
             r"\s+\w+)\s+(?:gets?\s+|is\s+|are\s+)?(?:burns?|burned|burnt|torched|bombed|smashed up|attacked|"
             r"vandali[sz]ed|hurt|firebombed)\b|"
-            r"\baccidents\s+(?:can\s+)?happen\s+to\s+(?:\w+\s+)?(?:people|reporters|journalists|folks?|those|men|"
+            r"\baccidents\s+(?:can\s+|tend\s+to\s+|do\s+|often\s+|sometimes\s+)?happen\s+to\s+(?:\w+\s+)?"
+            r"(?:people|reporters|journalists|folks?|those|men|"
             r"women|judges|councillors|politicians|mps|writers|editors|doctors|teachers|kids|children)\s+(?:who|that)\b|"
             r"\b(?:we're|i'm|we are|i am)\s+(?:done|finished|through)\s+(?:asking\s+nicely|being\s+nice|"
             r"playing\s+nice|writing\s+letters)\b"
+        ),
+    ),
+    # Menace by a shot, a search or a "shame": "I'll put a bullet in his head", "I'll find you, it isn't hard",
+    # "shame if anything happened to that lovely garden of yours", "delete it while you still can", "kys".
+    (
+        ("bullet", "shame if", "find you", "find u", "find ya", "track", "hunt", "still can", "kys", "under my"),
+        re.compile(
+            r"\b(?:put|putting|puts|stick|sticking|pump|pumping)\s+(?:a|one|two|some|the)\s+bullets?\s+(?:in|into|"
+            r"through|between)\s+(?:you|u|him|her|them|your|ur|his|their|every|(?:that|the|this)\s+(?:\w+'s|(?:"
+            + _ROLES
+            + r"|mp|traitor)s?))\b|"
+            r"\bshame if (?:anything|something|owt) (?:bad\s+)?(?:happened|were to happen|was to happen|should happen|"
+            r"happens) to (?:you|u|him|her|them|your|ur|his|their|that|this)\b|"
+            r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to| gonna)\s+(?:\w+\s+)?"
+            r"(?:find|track down|hunt down|track|hunt)\s+(?:you|u|ya)(?:\s+down)?"
+            r"(?=\s*(?:[.!?,;:]|$|and\b|one day\b|eventually\b|soon\b))|"
+            r"\b(?:delete|take down|retract|pull|quit|leave|run|apologi[sz]e|resign)\b[^.!?]{0,30}?\bwhile (?:you|u) "
+            r"still can\b|"
+            r"\bkys\b|"
+            r"\b(?:going|go|goes|end up|ends up)\s+under\s+my\s+(?:wheels|tyres|tires|car|truck|van|lorry)\b"
         ),
     ),
     # A call to drive into a crowd or a march: "someone needs to drive a truck through that march".
@@ -494,8 +516,10 @@ _THREAT_RULES: tuple[tuple[tuple[str, ...], re.Pattern[str] | _Anchored], ...] =
     ),
 )
 _GO_BACK = re.compile(
-    r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back where "
-    r"(?:you|they) came from|(?:leave|get out of) (?:our|my|this) country)\b"
+    r"\b(?:go(?:es|ing)? back (?:to|where|home)|send (?:them|him|her|'?em|you) (?:all )?back|back (?:to )?where "
+    r"(?:you|u|they|he|she) (?:came|come|crawled) from|(?:leave|get out of) (?:our|my|this) country|"
+    # "f*ck off back to ...", "back to your own country"
+    r"(?:fuck|f\*ck|f\*\*k|piss|bugger|sod|clear) off (?:back|home)|back to (?:your|ur|their) own country)\b"
 )
 # Set phrases that insult whoever they name ("you absolute waste of oxygen", "shit for brains"): insults for
 # a person, as the curated nouns are (and so said to the reader where they are).
@@ -513,9 +537,16 @@ _INSULT_PHRASE = re.compile(
     # a brain likened to a small thing: "your brain must be the size of a pea"
     r"(?:brain|brains|iq|intellect|mind|brain cell)\s+(?:must be|is|was|are|has got to be)\s+(?:about\s+)?"
     r"(?:the size of|smaller than)\s+an?\s+(?:\w+\s+)?(?:pea|peanut|walnut|grape|raisin|gnat|ant|marble|"
-    r"grain of (?:sand|rice)|atom))\b"
+    r"grain of (?:sand|rice)|atom)|"
+    # a person likened to a sack of filth or to a thick thing: "a lying sack of shit", "as thick as two short planks"
+    r"(?:sack|bag|pile|heap|lump) of (?:shit|crap|lies|garbage|rubbish|excrement|dung|pus)|"
+    r"thick as (?:mince|two short planks|a brick|a plank|a whale omelette|pigshit|pig shit|shit|a pudding|"
+    r"a post|two planks|custard))\b"
 )
-_INSULT_PHRASE_KEYS = ("waste of", "for brains", "excuse for", " of a", "size of", "smaller than")
+_INSULT_PHRASE_KEYS = (
+    "waste of", "for brains", "excuse for", " of a", "size of", "smaller than", "sack of", "bag of", "pile of",
+    "heap of", "lump of", "thick as",
+)  # fmt: skip
 """Substrings one of which every match of :data:`_INSULT_PHRASE` holds."""
 # Contempt for a person in the words around a plain noun: "a sad little man", "you spineless, lying weasel",
 # "the dumbest person in this thread", "you're a walking embarrassment". Insults for a person too.
@@ -640,11 +671,22 @@ _BEFORE_GROUP = re.compile(
     r"\s+(?:all\s+|the\s+|those\s+|these\s+|any\s+|every\s+)?$|"
     # "don't ever hire a X", "do not trust any X" ("never" masks the verb after it as a mention)
     r"\b(?:don't|do not|dont)\s+(?:ever\s+)?(?:hire|trust|employ|rent to|vote for|believe)\s+"
-    r"(?:a|an|any|one of (?:those|these|them))\s+$"
+    r"(?:a|an|any|one of (?:those|these|them))\s+$|"
+    # a call to round up, expel or kill the group: "round up every last X", "time to intern the X", "sterilise
+    # the X before they breed" (at a clause's start or after a call: "they want to deport X" reports one)
+    r"(?:^|[.!?;:]\s*|\b(?:let's|lets|time to|we should|we must|we need to|need to|i say|someone should|"
+    r"somebody should|just|we ought to|gotta|got to)\s+)(?:round up|sterili[sz]e|deport|intern|expel|lock up|gas|"
+    r"exterminate|eradicate|purge|kick out|throw out|wipe out|shoot|hang|drown|lynch|kill|burn|nuke|cull|ban)\s+"
+    r"(?:all\s+|every\s+|the\s+|those\s+|these\s+|any\s+)?(?:last\s+|single\s+|one of the\s+)?(?:\w+\s+)?$|"
+    # a genocide to be finished: "finish what Hitler started with the X", "finish the job with X"
+    r"\bfinish(?:ed|ing)?\s+(?:what|the job)\s+(?:(?:hitler|the nazis|was|they|he|we)\s+started\s+)?(?:with|on)\s+"
+    r"(?:the\s+)?$"
 )
 _GROUP_VIOLENCE = (
     r"die|be killed|be shot|be hanged|be hung|be gassed|be burned|be burnt|be exterminated|be eradicated|"
-    r"be wiped out|be lynched|be beaten|be raped|be slaughtered|be executed|be put down"
+    r"be wiped out|be lynched|be beaten|be raped|be slaughtered|be executed|be put down|"
+    r"be left to (?:drown|die|rot|starve|burn)|be stoned(?: to death)?|be drowned|be culled|be hunted(?: down)?|"
+    r"be nuked|be shot on sight"
 )
 _GROUP_REMOVAL = (
     r"rot|be deported|be locked up|be sterili[sz]ed|be removed|be banned|be kicked out|be thrown out|be sent back|"
@@ -655,7 +697,9 @@ _GROUP_REMOVAL = (
 # Where a sentence puts a whole group: "X belong in a zoo", "X belong behind bars".
 _GROUP_PLACE = (
     r"\s+(?:all\s+)?belongs?\s+(?:in|on|behind)\s+(?:an?\s+|the\s+)?(?:zoos?|cages?|jail|prison|gutters?|trash|"
-    r"bins?|camps?|sewers?|bars|chains|ovens?|gas chambers?|hell|the ground)"
+    r"bins?|camps?|sewers?|bars|chains|ovens?|gas chambers?|hell|the ground)|"
+    # out of a place that is ours: "X out of our country", "X out of our media and our banks"
+    r"\s+out\s+of\s+(?:our|my|this)\s+\w+"
 )
 _SHOULD = r"\s+(?:should|must|need to|ought to|deserve to|have to)\s+(?:all\s+)?"
 # An insult or slur addressed to the reader: "you idiot", "you're a pathetic loser", "shut up, moron", "nobody
@@ -696,7 +740,7 @@ _GROUP_NOUN = (
     r"(?:\s+(?:people|folks?|men|women|guys|kids|communities|immigrants|migrants|refugees|students|workers|families|"
     r"lads|girls|boys|parents|couples|children|teenagers|youths|neighbou?rs|drivers|tradesmen))?"
 )
-_GROUP_PLACE_PHRASE = r"(?:\s+(?:in|from|round|around|near)\s+(?:this|that|my|our|the|your)\s+\w+)?"
+_GROUP_PLACE_PHRASE = r"(?:\s+(?:in|from|round|around|near|on|at|across|down)\s+(?:this|that|my|our|the|your)\s+\w+)?"
 _GROUP_CLAIM = re.compile(
     _GROUP_NOUN
     + _GROUP_PLACE_PHRASE
@@ -780,6 +824,22 @@ class Match:
 _INSULT_WORDS = r"idiot|moron|retard|loser|stupid|dumb|bitch|bastard|cunt|twat|whore|slut|scum"
 _TARGET = r"(?:someone|somebody|anyone|anybody|everyone|people|others|him|her|them|me|you|us|a person|\w+s)"
 _NEGATOR = r"(?:never|not|n't|dont|don't|stop|no one should|nobody should|shouldn't|wouldn't|won't)"
+# Words that condemn, report or question what is quoted beside them (see _MENTION_RULES).
+_CONDEMNING = (
+    r"racist|racism|sexist|sexism|bigot(?:s|ed|ry)?|prejudiced?|hateful|hate speech|hate crimes?|antisemit\w*|"
+    r"anti-semit\w*|islamophob\w*|homophob\w*|transphob\w*|xenophob\w*|misogyn\w*|slurs?|disgusting|disgraceful|"
+    r"shameful|appalling|unacceptable|horrif\w+|offensive|abhorrent|reported|reporting|investigated|"
+    r"conspiracy theory|quoting|quoted|considered|argument is|called (?:\w+\s+){1,3}?an?"
+)
+_CONDEMNING_KEYS = (
+    "racis", "sexis", "bigot", "prejudice", "hate", "antisemit", "anti-semit", "phob", "misogyn", "slur", "disgust",
+    "disgrace", "shameful", "appalling", "unacceptable", "horrif", "offensive", "abhorrent", "report", "investigated",
+    "conspiracy", "quot", "considered", "argument", "called",
+)  # fmt: skip
+"""Substrings one of which every match of a rule with :data:`_CONDEMNING` holds: quotes are common, these words
+rarer, so they spare the scan more often."""
+# A statement of two words or more in double quotes, its words the group.
+_QUOTED_STATEMENT = r"[\"\u201c]([^\"\u201d]{0,60}\s[^\"\u201d]{0,60})[\"\u201d]"
 _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
     (frozenset(keys), re.compile(rule))
     for keys, rule in (
@@ -916,6 +976,11 @@ _MENTION_RULES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
             r"stereotype|racist|sexist|bigoted|antisemitic|anti-semitic|homophobic|transphobic|islamophobic|xenophobic|"
             r"hateful|false|nonsense|propaganda|dog whistle|smear)",
         ),
+        # a statement in double quotes in a text that condemns, reports or questions it, before or after the
+        # quote: "if your argument is \"all X are thieves\", you have a prejudice", "quoting the councillor:
+        # \"...\"", "is \"...\" considered hate speech?" (a writer who endorses a quote condemns nothing)
+        (_CONDEMNING_KEYS, r"\b(?:" + _CONDEMNING + r")\b[^\"\u201c]{0,200}" + _QUOTED_STATEMENT),
+        (_CONDEMNING_KEYS, _QUOTED_STATEMENT + r"(?=.{0,200}?\b(?:" + _CONDEMNING + r")\b)"),
         # a word named as a slur: "X is a racist slur"
         (("slur", "epithet", "insult"), r"\b([\w*]+)\s+is\s+(?:an?\s+)?(?:\w+\s+)?(?:slur|epithet|insult)\b"),
         # a quoted slur, insult or dehumanising word: reported speech, not the writer's own words
@@ -1242,6 +1307,48 @@ def near_insult_spellings(words: Iterable[str], near_slurs: frozenset[str]) -> f
     return _near_spellings(stems, words, 5) - near_slurs
 
 
+_RESPELT_WORDS = frozenset(
+    """
+    hate hates hated hating kill kills killed killing murder murders murdered shoot shooting stab stabbed rape
+    raped lynch lynched hang hanged drown drowned gassed burn burned exterminate exterminated deport deported
+    disgusting disgust pathetic worthless inferior filthy dirty vile scum trash garbage filth vermin parasite
+    parasites animals cockroaches rats subhuman subhumans savage savages criminals terrorists rapists thugs
+    """.split()  # noqa: SIM905 - a word list reads best as words
+)
+"""Words of hate and violence whose misspellings :func:`respellings` reads back, with the identity terms."""
+
+
+def respellings(words: Iterable[str], taken: frozenset[str] = frozenset()) -> dict[str, str]:
+    """Misspellings one slip away (see :func:`_near_variants`) of identity terms and of words of hate and
+    violence ("Muslmis", "Mslims", "klil", "haet"), each mapped to the word it spells, that are no ordinary
+    word of `words`, slur, insult or word of `taken` (misspelt slurs and insults, read as those); one that
+    could spell two words is left as it is. Sorted, so that a fitted step pickles the same bytes."""
+    vocabulary = frozenset(words) | SLURS | INSULT_NOUNS | IDENTITY_TERMS | _RESPELT_WORDS | taken
+    found: dict[str, set[str]] = {}
+    for stem in sorted(IDENTITY_TERMS | _RESPELT_WORDS):
+        if len(stem) >= 4:
+            for variant in _near_variants(stem) - vocabulary:
+                if not _ordinary_form(variant, vocabulary):
+                    found.setdefault(variant, set()).add(stem)
+    return {variant: next(iter(stems)) for variant, stems in sorted(found.items()) if len(stems) == 1}
+
+
+def _ordinary_form(word: str, vocabulary: frozenset[str]) -> bool:
+    """Whether `word` is an inflection of an ordinary word (the dictionary lists few: "backs", "refuges",
+    "rapped", "downed") or holds an obscenity ("shite" is no misspelt "shiite")."""
+    if _is_innocent(word, vocabulary) or _OBSCENE_WORD.search(word) or _RUDE_FULL.fullmatch(word):
+        return True
+    stem = next((word[: -len(end)] for end in ("ed", "ing", "er", "ers") if word.endswith(end)), "")
+    return len(stem) >= 3 and stem[-1] == stem[-2] and stem[:-1] in vocabulary  # "rapped": "rap"
+
+
+def respell(text: str, spellings: Mapping[str, str]) -> str:
+    """`text` with every whole word of `spellings` (see :func:`respellings`) spelt as the word it stands for."""
+    if not spellings or spellings.keys().isdisjoint(_WORD.findall(text)):
+        return text
+    return _WORD.sub(lambda m: spellings.get(m.group(), m.group()), text)
+
+
 class SortedSetState:
     """Pickles the word sets named in :attr:`sorted_sets` sorted: sets pickle in hash order, which changes from
     process to process, and the same fit must always give the same bytes (and bundle digests)."""
@@ -1306,9 +1413,11 @@ class AttackFeatures(SortedSetState, TransformerMixin, BaseEstimator):
                 counts[i, column[match.kind]] += 1
             # Evidence already counted first: a slur or an insult for a person names someone, and spares
             # names_person its scan of the words for that insult.
-            # So does a threat or an insult said to the reader, even with no pronoun ("die in a fire").
+            # So does a threat or an insult said to the reader, even with no pronoun ("die in a fire"), and
+            # an attack on a group, even one named only in a blend ("more rapefugees landing").
             nobody = not (
                 counts[i, column["slur"]]
+                or counts[i, column["group_attack"]]
                 or counts[i, column["insult_word"]]
                 or counts[i, column["threat"]]
                 or counts[i, column["addressed_insult"]]

@@ -16,7 +16,8 @@ The canonical form undoes the usual ways of disguising a word from a filter. In 
    ``*`` is exempt, so masks like ``f***`` keep their shape.
 5. Leetspeak: 4→a 3→e 0→o 1→i !→i $→s 5→s @→a 7→t inside a word that has letters, when the word shows
    leet and not a number (see :func:`_deleet_word`): ``sh1t``, ``f4gg0t``, ``$hit``, ``@ss`` decode;
-   ``2011``, ``4th``, ``mp3``, ``covid19``, ``$5``, ``@user`` do not.
+   ``2011``, ``4th``, ``mp3``, ``covid19``, ``$5``, ``@user`` do not. Once a word of the text has decoded,
+   words with leet at an end decode too (``g0 b4ck t0 y0ur 0wn c0untry``).
 6. Repeated letters: a run of 3+ of the same letter becomes one (``stuuupid``→``stupid``; ``good`` and Roman
    numerals such as ``viii`` kept).
 7. Split letters: 3+ single letters separated by the same one of `` .-_*`` are joined (``f u c k``,
@@ -391,6 +392,22 @@ def _deleet_word(word: str) -> str:
     return word
 
 
+def _deleet_edge(m: re.Match[str]) -> _Replacement | None:
+    """Rule 5 in a text already shown to use leet: a word with leet only at an end decodes too (``g0``,
+    ``t0``, ``0wn`` in "g0 b4ck t0 y0ur 0wn c0untry"), as long as it has a letter, no digit outside the
+    leet set and is no ``@mention``."""
+    word = m.group()
+    if (
+        _ASCII_LETTER.search(word) is None
+        or _NOT_LEET_DIGIT.search(word)
+        or (word[0] == "@" and len(word) > 3)
+        or _in_url(m)
+    ):
+        return None
+    decoded = word.translate(_LEET)
+    return None if decoded == word else (decoded, range(len(word)))
+
+
 def _collapse_letters(m: re.Match[str]) -> _Replacement | None:
     """Rule 6, except in URLs and in Roman numerals (``viii``, ``xxx``)."""
     if not m.group(1).isalpha() or _in_url(m):
@@ -443,7 +460,8 @@ def _deobfuscate(text: str, offsets: _Offsets) -> tuple[str, _Offsets]:
             text, offsets = _apply(_PUNCT_RUN, _collapse_punct, text, offsets)
         if _LEET_HINT.search(text):
             decoded, offsets = _apply(_LEET_WORD, _deleet, text, offsets)
-            if decoded != text:
+            if decoded != text:  # leet shown inside a word: the text's words with leet at an end are leet too
+                decoded, offsets = _apply(_LEET_WORD, _deleet_edge, decoded, offsets)
                 text, triple = decoded, _TRIPLE.search(decoded) is not None
         if triple:
             text, offsets = _apply(_LETTER_RUN, _collapse_letters, text, offsets)

@@ -140,6 +140,17 @@ def test_text_views_pickled_before_the_slur_token_read_as_without() -> None:
     assert views.transform(["you spic"])["masked"].tolist() == ["you xslurx"]
 
 
+def test_text_views_pickled_before_respelling_read_no_misspelling_back() -> None:
+    views = TextViews(slur_token=True, vocabulary=("cocktail",)).fit([])
+    assert views.transform(["I hate Mslims"])["text"].tolist() == ["i hate muslims"]
+    state = views.__getstate__()
+    del state["respell"], state["respellings_"]  # as pickled before respelling existed
+    old = TextViews.__new__(TextViews)
+    old.__setstate__(state)
+    assert old.get_params()["respell"] is False and old.respellings() == {}
+    assert old.transform(["I hate Mslims"])["text"].tolist() == ["i hate mslims"]
+
+
 def test_fitted_text_views_pickle_the_same_bytes_every_time() -> None:
     first = pickle.dumps(TextViews(slur_token=True).fit([]))
     again = subprocess.run(

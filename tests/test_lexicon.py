@@ -21,10 +21,13 @@ from moderation.lexicon import (
     _INSULT_PHRASE_KEYS,
     _KEYED_ATTACKS,
     _MENTION_RULES,
+    _RESPELT_WORDS,
     FEATURES,
+    IDENTITY_TERMS,
     SLUR,
     AttackFeatures,
     _Anchored,
+    _near_variants,
     find_attacks,
     identity_spans,
     mask_identity,
@@ -34,6 +37,8 @@ from moderation.lexicon import (
     names_person,
     near_insult_spellings,
     near_slur_spellings,
+    respell,
+    respellings,
 )
 from moderation.normalize import normalize
 
@@ -204,6 +209,25 @@ def test_identity_terms_are_whole_words() -> None:
         ("i'd love to knock the presenter's teeth in", "threat"),
         ("gay men shouldn't be doctors", "group_claim"),
         ("the jews always end up running the media", "group_claim"),
+        ("i'm going to put a bullet in that mp's head", "threat"),  # menace by a shot, a search, a deadline
+        ("I'll find you, it really isn't hard.", "threat"),
+        ("delete the article while you still can", "threat"),
+        ("k y s, nobody would notice", "threat"),
+        ("the next cyclist who blocks me is going under my wheels", "threat"),
+        ("accidents tend to happen to people who talk", "threat"),
+        ("round up every last muslim and put them on a boat", "group_attack"),  # a call against the group next
+        ("time to intern the chinese", "group_claim"),
+        ("jews out of our media", "group_claim"),  # out of a place that is ours
+        ("the romanians on our street are cattle", "group_claim"),  # a place phrase, a noun for livestock
+        ("chinese are bugmen", "group_claim"),
+        ("gypsies are human litter", "group_claim"),
+        ("f*ck off back to where you came from", "go_back"),
+        ("g0 b4ck t0 y0ur 0wn c0untry", "go_back"),  # leet at a word's end, in a text that shows leet
+        ("he is a lying sack of shit", "insult_word"),
+        ("the minister is as thick as two short planks", "insult_word"),
+        ("someone needs to finish what was started with the roma", "group_attack"),
+        ("atheists should be stoned in the town square", "threat"),
+        ("refugees should be left to drown", "threat"),
     ],
 )
 def test_attack_patterns(features: AttackFeatures, text: str, kind: str) -> None:
@@ -274,6 +298,29 @@ def test_near_slur_spellings_keep_the_first_letter_and_skip_words() -> None:
     assert {"chinnks", "wetbaks"} <= near  # plurals too, so the n-gram view masks them as the attack features do
     assert mask_slurs("chinnks everywhere", near) == f"{SLUR} everywhere"
     assert "dykkes" not in near_slur_spellings(("dykkes",))  # an ordinary word of the vocabulary stays itself
+
+
+def test_respellings_read_misspelt_groups_and_hate_words_back() -> None:
+    spellings = respellings(["refuge", "back", "rap", "down", "chamber"], frozenset({"idoit"}))
+    text = respell("i haet mslims, klil the muslmis", spellings)
+    assert text == "i hate muslims, kill the muslims"
+    # inflections of ordinary words, obscenities, taken misspellings and the words themselves stay
+    for word in ("refuges", "backs", "rapped", "downed", "shite", "idoit", "muslims", "kill"):
+        assert word not in spellings
+    assert respell("plain text", spellings) == "plain text"
+    assert respell("i haet mslims", {}) == "i haet mslims"
+
+
+def test_respellings_leave_a_spelling_of_two_words_alone() -> None:
+    # "aarbs" is a slip from "arabs" only; a variant shared by two stems would be left as it is
+    spellings = respellings([])
+    assert spellings["aarbs"] == "arabs"
+    stems_of: dict[str, set[str]] = {}
+    for stem in IDENTITY_TERMS | _RESPELT_WORDS:
+        for variant in _near_variants(stem) if len(stem) >= 4 else ():
+            stems_of.setdefault(variant, set()).add(stem)
+    shared = [v for v, stems in stems_of.items() if len(stems) > 1 and v not in IDENTITY_TERMS | _RESPELT_WORDS]
+    assert shared and not any(v in spellings for v in shared)
 
 
 def test_near_insult_spellings_skip_words_short_insults_and_near_slurs() -> None:
@@ -374,10 +421,30 @@ def test_death_words_that_wish_no_death_are_no_threat(features: AttackFeatures, 
         ("the midfield needs a good kicking into shape", "threat"),  # no person
         ("my son always ends up running the barbecue", "group_claim"),
         ("girls run the world", "group_claim"),
+        ("he put a bullet in the chamber", "threat"),
+        ("I'll find you a seat near the front", "threat"),
+        ("we will find him, the search goes on", "threat"),
+        ("shame if anything happened to the old pub", "threat"),
+        ("buy the shares while you still can", "threat"),
+        ("the wheels came off under my car", "threat"),
+        ("they want to deport muslims and that is wrong", "group_claim"),  # a call reported, not made
+        ("catholics out of work after the factory closed", "group_claim"),
+        ("albanians on our street are lovely people", "group_claim"),
+        ("i went back to where we started", "go_back"),
+        ("bring the jobs back to our own country", "go_back"),
+        ("a sack of potatoes and a bag of crisps", "insult_word"),
+        ("finish what you started with the kitchen", "group_claim"),
+        ("the students were left to drown in paperwork", "threat"),
     ],
 )
 def test_lookalikes_of_the_new_patterns_are_no_evidence(features: AttackFeatures, text: str, kind: str) -> None:
     assert kind not in kinds(features, text)
+
+
+def test_an_attack_on_a_group_names_someone(features: AttackFeatures) -> None:
+    # A blend with a group's name in it attacks the group, though no word of it is an identity term.
+    out = features.counts([normalize("more rapefugees landing today"), normalize("more boats landing today")])
+    assert out[0, FEATURES.index("no_person")] == 0 and out[1, FEATURES.index("no_person")] > 0
 
 
 def test_a_death_wish_names_the_reader(features: AttackFeatures) -> None:
@@ -503,6 +570,9 @@ def test_a_transformer_fitted_before_a_feature_existed_keeps_its_columns(feature
         ("when reporters call migrants a 'swarm' they dehumanise them", "swarm"),  # a quoted dehumanising word
         ("I flagged the post for saying refugees are parasites", "parasites"),  # a claim sanctioned
         ("the coach was sacked for calling a player a retard", "retard"),
+        ('if your argument is "all gypsies are thieves", you have a prejudice', "thieves"),  # a quote condemned
+        ('quoting the mayor directly: "these people breed like rabbits". shameful.', "rabbits"),
+        ('"we know where you live" and "watch your back" were reported to police', "watch"),
     ],
 )
 def test_mentioned_words_are_masked(text: str, gone: str) -> None:
@@ -527,6 +597,17 @@ def test_mentioned_words_are_masked(text: str, gone: str) -> None:
 def test_used_insults_stay(text: str) -> None:
     masked = mask_mentions(normalize(text))
     assert "idiot" in masked or "moron" in masked
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ('i said it before: "muslims are scum" and i stand by it', "scum"),  # a quote endorsed, not condemned
+        ('the "refugees" are all criminals and nobody reported it', "refugees"),  # one scare-quoted word
+    ],
+)
+def test_quotes_nobody_condemns_stay(text: str, kept: str) -> None:
+    assert kept in mask_mentions(normalize(text))
 
 
 @pytest.mark.parametrize(
@@ -610,7 +691,10 @@ _ATTACK_TEXT = (
     "sub-humans subhuman rats vermin breeding infested a plague filth i we know which what time where your kids "
     "use catch i've got your home address isn't that hard to find enjoy final last few days on earth numbered "
     "you're a dead man need dental records to identify don't be surprised if it gets torched accidents can happen "
-    "to people who we're done asking nicely he needs a good kicking knocking that guy's teeth out keep writing"
+    "to people who we're done asking nicely he needs a good kicking knocking that guy's teeth out keep writing "
+    "put pump a bullet bullets in through that mp's head shame if anything owt happened to i'll we're gonna find "
+    "track hunt down u ya delete leave it while u still can kys going end up under my wheels car tyres tend to "
+    "sack bag pile of shit lies thick as mince two short planks"
 )
 
 
@@ -664,6 +748,16 @@ _ATTACK_TEXT = (
 @example("you lot are sub-humans")
 @example("they are all rats's nests")
 @example("those dog-eaters")
+@example("i'm going to put a bullet in that mp's head")
+@example("shame if anything happened to your car")
+@example("i'll find you, it isn't hard")
+@example("we're gonna hunt you down.")
+@example("delete it while you still can")
+@example("kys")
+@example("he's going under my car")
+@example("accidents tend to happen to people who talk")
+@example("a lying sack of shit")
+@example("thick as mince")
 def test_attack_keys_never_hide_a_match(text: str) -> None:
     # Their key words only spare a pattern its scan: every match holds one of them.
     for _, keys, pattern in _KEYED_ATTACKS:

@@ -149,6 +149,15 @@ def test_numbers_mentions_and_punctuation_not_leet(text: str) -> None:
     assert normalize(text) == text
 
 
+def test_leet_at_a_word_end_decodes_where_the_text_shows_leet() -> None:
+    assert normalize("g0 b4ck t0 y0ur 0wn c0untry") == "go back to your own country"
+    assert normalize("@user123 y0u l0ser, t0 the 10 0f y0u") == "@user123 you loser, to the 10 of you"
+    # without a word that shows leet inside it, an end digit is a number
+    assert normalize("meet at 10am on the 4th, g0 by mp3") == "meet at 10am on the 4th, g0 by mp3"
+    offsets = normalize_with_offsets("g0 b4ck t0").offsets
+    assert len(offsets) == len("go back to")
+
+
 def test_mention_stays_next_to_leet() -> None:
     assert normalize("@USER you are a l0ser") == "@user you are a loser"
 

@@ -333,7 +333,7 @@ def test_false_flag_benchmark_runs(tiny_bundle: Path, tmp_path: Path) -> None:
 def test_blind_sets_are_complete() -> None:
     """Every blind comment has a verdict and a group of 20; every blind page line has a label."""
     sets = sorted((ROOT / "benchmarks" / "blind").glob("abuse_*.jsonl"))
-    assert [path.name for path in sets] == [f"abuse_{s}.jsonl" for s in "abcdefg"]
+    assert [path.name for path in sets] == [f"abuse_{s}.jsonl" for s in "abcdefghi"]
     for path in sets:
         rows = [json.loads(line) for line in path.read_text().splitlines()]
         groups = {row["group"] for row in rows}
