@@ -150,8 +150,13 @@ _DEHUMANISING = (
     r"cockroach(?:es)?|roach(?:es)?|parasites?|leech(?:es)?|lice|louse|maggots?|worms?|insects?|snakes?|"
     r"rodents?|savages?|subhumans?|sub-humans?|untermenschen|cancer|disease|plague|filth|trash|garbage|"
     r"scum|infestation|infest(?:ed|ing)?|breed(?:ers?|ing)?|locusts?|swarms?|hordes?|germs?|hyenas?|jackals?|"
-    r"less than human|lesser beings?|subspecies|bugmen|slugs?|vultures?|pests?|mutts?|sows?|goblins?|orcs?|"
-    r"zombies?|cattle|livestock|invasive species|human (?:garbage|trash|waste|litter|filth|debris)"
+    r"less than human|lesser beings?|subspecies"
+)
+# Names for people that are plain words in farm, garden and film talk ("their cattle", "pests destroyed the
+# crops"): dehumanising only as what a whole group is said to be ("X are cattle"), so in the group claims alone.
+_DEHUMANISING_CLAIMED = (
+    r"bugmen|slugs?|vultures?|pests?|mutts?|sows?|goblins?|orcs?|zombies?|cattle|livestock|invasive species|"
+    r"human (?:garbage|trash|waste|litter|filth|debris)"
 )
 _ABUSIVE = (
     r"idiots?|morons?|stupid|dumb|retard(?:s|ed)?|losers?|scum|filthy|dirty|disgusting|hate|kill|deport|"
@@ -599,7 +604,10 @@ _GROUP_MODIFIERS = (
     r"fucking|fuckin|damn|bloody|sick|nasty"
 )
 _GROUP_PREDICATES = (
-    _DEHUMANISING + r"|filthy|dirty|disgusting|repulsive|revolting|repugnant|vile|evil|inferior|worthless|useless|"
+    _DEHUMANISING
+    + r"|"
+    + _DEHUMANISING_CLAIMED
+    + r"|filthy|dirty|disgusting|repulsive|revolting|repugnant|vile|evil|inferior|worthless|useless|"
     r"stupid|dumb|idiots?|"
     r"morons?|retard(?:s|ed)?|barbari(?:c|ans?)|primitive|terrorists?|criminals?|rapists?|thugs?|pedophiles?|"
     r"paedophiles?|degenerates?|freaks?|perverts?|abominations?|mentally ill|lazy|violent|dangerous|nasty|"
@@ -676,7 +684,7 @@ _BEFORE_GROUP = re.compile(
     # the X before they breed" (at a clause's start or after a call: "they want to deport X" reports one)
     r"(?:^|[.!?;:]\s*|\b(?:let's|lets|time to|we should|we must|we need to|need to|i say|someone should|"
     r"somebody should|just|we ought to|gotta|got to)\s+)(?:round up|sterili[sz]e|deport|intern|expel|lock up|gas|"
-    r"exterminate|eradicate|purge|kick out|throw out|wipe out|shoot|hang|drown|lynch|kill|burn|nuke|cull|ban)\s+"
+    r"exterminate|eradicate|purge|kick out|throw out|wipe out|shoot|hang|drown|lynch|kill|burn|nuke|cull)\s+"
     r"(?:all\s+|every\s+|the\s+|those\s+|these\s+|any\s+)?(?:last\s+|single\s+|one of the\s+)?(?:\w+\s+)?$|"
     # a genocide to be finished: "finish what Hitler started with the X", "finish the job with X"
     r"\bfinish(?:ed|ing)?\s+(?:what|the job)\s+(?:(?:hitler|the nazis|was|they|he|we)\s+started\s+)?(?:with|on)\s+"

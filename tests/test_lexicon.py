@@ -431,6 +431,10 @@ def test_death_words_that_wish_no_death_are_no_threat(features: AttackFeatures, 
         ("catholics out of work after the factory closed", "group_claim"),
         ("albanians on our street are lovely people", "group_claim"),
         ("i went back to where we started", "go_back"),
+        ("indian farmers sold their cattle at the market", "group_attack"),  # livestock is no insult near a group
+        ("mexican farmers say pests destroyed their crops", "group_attack"),
+        ("they keep livestock and a few sows", "dehumanising"),
+        ("ban catholic schools from receiving public money", "group_claim"),  # a policy, not a call against people
         ("bring the jobs back to our own country", "go_back"),
         ("a sack of potatoes and a bag of crisps", "insult_word"),
         ("finish what you started with the kitchen", "group_claim"),
