@@ -101,10 +101,7 @@ def text_views(
     `spellings` read back, see :func:`moderation.lexicon.respellings`) without mentioned words, and those
     texts without identity terms as well (and with `slur_token`, with each slur, or misspelling of one in
     `near_slurs`, one token)."""
-    if spellings:
-        texts = [mask_mentions(respell(normalize(str(x)), spellings)) for x in X]
-    else:
-        texts = [mask_mentions(normalize(str(x))) for x in X]
+    texts = [mask_mentions(respell(normalize(str(x)), spellings or {})) for x in X]
     if slur_token:
         return texts, [mask_slurs(t, near_slurs, identity=True) for t in texts]
     return texts, [mask_identity(t) for t in texts]

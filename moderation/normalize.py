@@ -353,16 +353,17 @@ def _collapse_punct(m: re.Match[str]) -> _Replacement | None:
     return None if _in_url(m) else (m.group(1), (0,))
 
 
-def _deleet(m: re.Match[str]) -> _Replacement | None:
-    """Rule 5 on a candidate word, except in URLs and e-mail addresses; leet decoding keeps the length."""
+def _deleet(m: re.Match[str], edges: bool = False) -> _Replacement | None:
+    """Rule 5 on a candidate word (see :func:`_deleet_word`), except in URLs and e-mail addresses; leet
+    decoding keeps the length."""
     word = m.group()
-    decoded = _deleet_word(word)
+    decoded = _deleet_word(word, edges)
     if decoded == word or _in_url(m):
         return None
     return decoded, range(len(word))
 
 
-def _deleet_word(word: str) -> str:
+def _deleet_word(word: str, edges: bool = False) -> str:
     """Rule 5 on one word: decode it when it shows leet rather than a number.
 
     The word (letters, digits, ``$ @``, inner ``!``) must have a letter and no digit outside the leet set
@@ -375,9 +376,13 @@ def _deleet_word(word: str) -> str:
       attached to a word (``4th``, ``mp3``, ``1000km``, ``x1000``, ``$5k``); a leading ``@`` alone counts
       only in a word of at most 3 characters (``@ss``), so that ``@user`` stays a mention.
     ``1`` and ``!`` decode to ``i`` (far commoner than ``l`` in disguised words: sh1t, b1tch, d1ck).
+    With `edges` (the text has shown leet inside a word), a run at an end decodes too (``g0``, ``t0``, ``0wn``
+    in "g0 b4ck t0 y0ur 0wn c0untry"), but ``@user`` stays a mention.
     """
     if _ASCII_LETTER.search(word) is None or _NOT_LEET_DIGIT.search(word):
         return word
+    if edges:
+        return word if word[0] == "@" and len(word) > 3 else word.translate(_LEET)
     n = len(word)
     for run in _LEET_RUN.finditer(word):
         start, end = run.span()
@@ -393,19 +398,8 @@ def _deleet_word(word: str) -> str:
 
 
 def _deleet_edge(m: re.Match[str]) -> _Replacement | None:
-    """Rule 5 in a text already shown to use leet: a word with leet only at an end decodes too (``g0``,
-    ``t0``, ``0wn`` in "g0 b4ck t0 y0ur 0wn c0untry"), as long as it has a letter, no digit outside the
-    leet set and is no ``@mention``."""
-    word = m.group()
-    if (
-        _ASCII_LETTER.search(word) is None
-        or _NOT_LEET_DIGIT.search(word)
-        or (word[0] == "@" and len(word) > 3)
-        or _in_url(m)
-    ):
-        return None
-    decoded = word.translate(_LEET)
-    return None if decoded == word else (decoded, range(len(word)))
+    """Rule 5 in a text already shown to use leet: leet at a word's end decodes too."""
+    return _deleet(m, edges=True)
 
 
 def _collapse_letters(m: re.Match[str]) -> _Replacement | None:
