@@ -1,14 +1,19 @@
-"""Blind pages: 24 plain-text pages written for this project by a writer who never saw its code or data.
+"""Blind pages: plain-text pages written for this project by writers who never saw its code or data.
 
-    .venv/bin/python benchmarks/blind_pages.py [--model DIR] [--show-errors]
+    .venv/bin/python benchmarks/blind_pages.py [--set 1|2|3] [--model DIR] [--show-errors] [--crop]
 
-`benchmarks/blind/pages/` holds the pages (one block a line) and `labels.jsonl` (a label for every line,
-and the page's form). They are of sites the segmenter never met, in three forms, eight pages each: no
-comments (article with its boilerplate; six pages), bare comments (article lines followed directly by
-reader comments, no names or dates, like the seed pages; six pages) and marked comments (WordPress,
-Disqus, Reddit-style and forum comment sections with names, dates, "Reply" and vote lines; twelve pages).
+Three sets, each in `benchmarks/blind/` (one block a line, and `labels.jsonl`: a label for every line,
+and the page's form), each by a different writer, of sites the segmenter never met, in three forms: no
+comments (article with its boilerplate), bare comments (article lines followed directly by reader
+comments, no names or dates, like the seed pages) and marked comments (WordPress, Disqus, Reddit-style,
+forum, newspaper and Facebook comment sections with names, dates, "Reply" and vote lines):
+
+- set 1, `pages/`: 24 pages (6 without comments, 6 bare, 12 marked); read while the segmenter was developed;
+- set 2, `pages2/`: 30 pages (10, 12, 8); its summary figures chose between segmenters, its errors were never read;
+- set 3, `pages3/`: 30 pages (10, 12, 8); held out, scored only on the segmenter that was shipped.
+
 Unlike the Dragnet pages, they keep the site's header and footer around the article (`--crop` cuts them
-away as the Dragnet evaluation does, from the first to the last line that is no boilerplate), and their writer
+away as the Dragnet evaluation does, from the first to the last line that is no boilerplate), and their writers
 labelled commenter names, dates and "Reply" lines `boilerplate`, where the Dragnet pages count such lines
 as part of the comments; the figures on blocks of 40 characters or more, which few such lines reach, are
 the comparable ones. Prints per-label precision, recall and F1 (all blocks, and blocks of 40 characters or
@@ -31,7 +36,8 @@ from moderation.segment import SEGMENT_LABELS
 
 log = logging.getLogger("benchmarks.blind_pages")
 
-FOLDER = Path(__file__).parent / "blind" / "pages"
+SETS = {"1": "pages", "2": "pages2", "3": "pages3"}
+"""Each blind page set's folder under `benchmarks/blind/`."""
 
 
 def figures(truth: Sequence[str], predicted: Sequence[str]) -> str:
@@ -50,14 +56,16 @@ def main() -> None:
         help="cut each page to the span from its first to its last non-boilerplate line, as the Dragnet "
         "evaluation cuts its pages",
     )
+    parser.add_argument("--set", choices=sorted(SETS), default="1", help="which blind page set (default: 1)")
     args = parser.parse_args()
+    folder = Path(__file__).parent / "blind" / SETS[args.set]
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     moderator = Moderator.load(args.model)
-    pages = [json.loads(line) for line in (FOLDER / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line]
+    pages = [json.loads(line) for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line]
     rows: list[tuple[str, str, str, str]] = []  # form, text, truth, predicted
     has: list[tuple[str, bool]] = []
     for page in pages:
-        lines = [line for line in (FOLDER / page["page"]).read_text(encoding="utf-8").splitlines() if line.strip()]
+        lines = [line for line in (folder / page["page"]).read_text(encoding="utf-8").splitlines() if line.strip()]
         if len(lines) != len(page["labels"]):
             raise SystemExit(f"{page['page']}: {len(lines)} lines but {len(page['labels'])} labels")
         if args.crop:
@@ -71,7 +79,14 @@ def main() -> None:
             rows.append((page["form"], block.text, truth, block.label))
             if args.show_errors and truth != block.label:
                 log.info("%s line %d: %s read as %s: %.70s", page["page"], block.line, truth, block.label, block.text)
-    log.info("Blind pages, model %s %s: %d pages, %d blocks", moderator.name, moderator.version, len(pages), len(rows))
+    log.info(
+        "Blind pages, set %s, model %s %s: %d pages, %d blocks",
+        args.set,
+        moderator.name,
+        moderator.version,
+        len(pages),
+        len(rows),
+    )
     log.info("label precision/recall/F1")
     for form in ("all", "no_comments", "bare_comments", "marked_comments"):
         part = [r for r in rows if form in ("all", r[0])]

@@ -1,21 +1,24 @@
 """Choosing the segmenter's decoding on Dragnet *training* pages only: a development split, never the test split.
 
     .venv/bin/python benchmarks/segment_dev.py [--seeds 1 2] [--weights 0.5 1 2] [--text-C C] [--char-C C|none]
-        [--comment-pages N] [--data DIR]
+        [--style-C C|none] [--comment-pages N] [--footer-blocks N] [--data DIR]
 
 For each seed, a fifth of the Dragnet train pages is held out as a development split; the segmenter is
-trained on the rest as `moderation train` trains it (the same three page forms, reader comments from the
-abuse training rows). The held-out pages are scored in the same three forms, since the product meets all
-three: (1) cropped scraped pages with their boilerplate, as in the Dragnet test split; (2) the same without
+trained on the rest as `moderation train` trains it (the same page forms, reader comments from the
+abuse training rows). The held-out pages are scored in four forms, since the product meets them all:
+(1) cropped scraped pages with their boilerplate, as in the Dragnet test split; (2) the same without
 boilerplate; (3) their article followed by reader comments, one paragraph a line, with no names or dates
-(comments from the abuse *validation* rows), like the seed pages. Their block probabilities are decoded
+(comments from the abuse *validation* rows), like the seed pages; (4) for pages with comments, their
+article followed by their own comment blocks of 25 characters or more that are no byline or date line:
+real, topical comments with nothing to mark them. Their block probabilities are decoded
 with transition scores fitted on every training page form, or on the real page forms only (without the
 made-up pages that append comments to every article), at each transition weight. Prints article,
 comment and boilerplate F1 (blocks of 40 characters or more) and "has comments" accuracy with its false
 positives and negatives, per form, as `benchmarks/evaluate.py` computes them for the test split.
-`--text-C` and `--char-C` set the regularisation of the segmenter's stage-one word and character models
-(`--char-C none`: no character model), and `--comment-pages` how many form-3 pages each training page
-gives (the development pages always give one), to compare these choices on the same splits.
+`--text-C`, `--char-C` and `--style-C` set the regularisation of the segmenter's stage-one word, character
+and style models (`none`: no such model), `--comment-pages` how many form-3 pages each training page
+gives (the development pages always give one) and `--footer-blocks` the footer of its form-4 page (0: no
+such page), to compare these choices on the same splits.
 """
 
 from __future__ import annotations
@@ -29,10 +32,10 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
-from moderation.datasets import data_dir, load_abuse_data, load_pages
-from moderation.evaluate import MIN_EVAL_CHARS
-from moderation.segment import SEGMENT_LABELS, PageSegmenter, decode, grammar_scores
-from moderation.train import COMMENT_DATASETS, COMMENT_PAGES, page_variants
+from moderation.datasets import Page, data_dir, load_abuse_data, load_pages
+from moderation.evaluate import MIN_EVAL_CHARS, crop
+from moderation.segment import SEGMENT_LABELS, PageSegmenter, decode, grammar_scores, is_comment_header
+from moderation.train import COMMENT_DATASETS, COMMENT_PAGES, FOOTER_BLOCKS, page_variants
 
 log = logging.getLogger("benchmarks.segment_dev")
 
@@ -63,6 +66,23 @@ def scores(
     )
 
 
+def bare_own_comments(pages: Sequence[Page]) -> list[tuple[list[str], list[str]]]:
+    """Development form 4: each page with comments as its article blocks, then its own comment blocks of 25
+    characters or more that are no byline or date line."""
+    out = []
+    for page in pages:
+        texts, labels = crop(page)
+        article = [t for t, label in zip(texts, labels, strict=True) if label == "article"]
+        comments = [
+            t
+            for t, label in zip(texts, labels, strict=True)
+            if label == "comment" and len(t) >= 25 and not is_comment_header(t)
+        ]
+        if article and comments:
+            out.append((article + comments, ["article"] * len(article) + ["comment"] * len(comments)))
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
@@ -74,7 +94,16 @@ def main() -> None:
         default=PageSegmenter().char_C,
         help="stage-one character model C, or none",
     )
+    parser.add_argument(
+        "--style-C",
+        type=lambda v: None if v.lower() == "none" else float(v),
+        default=PageSegmenter().style_C,
+        help="stage-one style model C, or none",
+    )
     parser.add_argument("--comment-pages", type=int, default=COMMENT_PAGES, help="form-3 pages per training page")
+    parser.add_argument(
+        "--footer-blocks", type=int, default=FOOTER_BLOCKS, help="footer blocks of the form-4 training pages (0: none)"
+    )
     parser.add_argument("--data", type=Path, default=None)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -94,17 +123,21 @@ def main() -> None:
         held = len(train_pages) // 5
         dev_texts, dev_labels, _ = page_variants(train_pages[:held], held_out_comments, seed)
         forms = {f: list(zip(dev_texts[f::3], dev_labels[f::3], strict=True)) for f in range(3)}
-        texts, labels, real = page_variants(train_pages[held:], comments, 0, args.comment_pages)
+        forms[3] = bare_own_comments(train_pages[:held])
+        texts, labels, real = page_variants(train_pages[held:], comments, 0, args.comment_pages, args.footer_blocks)
         log.info(
-            "seed %d: %d development pages, segmenter (text_C %s, char_C %s) trained on %d pages (%d of form 3 each)",
+            "seed %d: %d development pages, segmenter (text_C %s, char_C %s, style_C %s) trained on %d pages "
+            "(%d of form 3 each, form 4 with %d footer blocks)",
             seed,
             held,
             args.text_C,
             args.char_C,
+            args.style_C,
             len(texts),
             args.comment_pages,
+            args.footer_blocks,
         )
-        segmenter = PageSegmenter(text_C=args.text_C, char_C=args.char_C).fit(texts, labels)
+        segmenter = PageSegmenter(text_C=args.text_C, char_C=args.char_C, style_C=args.style_C).fit(texts, labels)
         probabilities = {f: [segmenter.predict_proba(t) for t, _ in pages_f] for f, pages_f in forms.items()}
         grammars = {
             "every page form": grammar_scores(labels, [1.0] * len(labels)),
@@ -113,7 +146,7 @@ def main() -> None:
         for name, (trans, start) in grammars.items():
             for weight in args.weights:
                 log.info("  grammar from %s, weight %.1f:", name, weight)
-                for f in range(3):
+                for f in range(4):
                     figures = scores(forms[f], probabilities[f], weight * trans, weight * start)
                     log.info("    form %d: %s", f + 1, figures)
 

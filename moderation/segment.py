@@ -8,13 +8,15 @@ anywhere" (Viterbi over the block probabilities with transition scores fitted on
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -62,21 +64,71 @@ _OWN = (
 )
 _CONTEXT_OFFSETS = (-2, -1, 1, 2)
 
+_CONVERSATION = """
+lol lmao haha hahaha thanks thank thx great agree disagree yes yeah yep no nope ok okay wow please sorry love hate
+think thought guess hope wish article post author comment comments reply replied said says wrote read really just
+oh well actually maybe totally honestly seriously like im i'm you're don't can't won't didn't doesn't isn't it's
+that's there's what's i've i'd i'll you've you'll we're they're let's
+"""
+STYLE_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(_CONVERSATION.split())
+"""Words :func:`style_view` keeps: closed-class words (pronouns, determiners, auxiliaries, conjunctions) and the
+words of conversation ("thanks", "agree", "lol", "article"), which no site owns."""
+_STYLE_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|\?+|!+|\.\.+|[:;]-?[()dp]|[^\w\s]")
+
+
+@functools.lru_cache(maxsize=65_536)
+def _style_token(token: str) -> str:
+    """One token of :func:`style_view` (memoised: a page's words repeat, and so do a site's)."""
+    if token[0].isalpha():
+        return token if token in STYLE_WORDS else ("w" if len(token) < 7 else "ww")
+    if token[0].isdigit():
+        return "n"
+    if token[0] in "?!" or token[:2] == "..":
+        return token[0] * min(len(token), 2)
+    return ":)" if len(token) > 1 else token
+
+
+def style_view(text: str) -> str:
+    """A normalised block reduced to how it is written: the :data:`STYLE_WORDS` it holds, every other word as
+    its length class (``w`` or ``ww``), numbers as ``n``, and its punctuation.
+
+    "Can I use bread flour instead?" reads ``can i w w w ww ?``. A block model on words learns the
+    topics of the sites it was trained on; the same model on this view learns what a reader's reply looks
+    like on any site.
+    """
+    return " ".join(_style_token(t) for t in _STYLE_TOKEN.findall(text)) or "empty"
+
+
+class StyleView(TransformerMixin, BaseEstimator):
+    """Stateless transformer applying :func:`style_view` to each (normalised) text, inside a `Pipeline`."""
+
+    def fit(self, X: Sequence[str], y: object = None) -> StyleView:
+        return self
+
+    def transform(self, X: Sequence[str]) -> list[str]:
+        return [style_view(str(x)) for x in X]
+
+
+_LOGGED = [_OWN.index(name) for name in ("log_chars", "log_words", "n_sentences")]
+"""Columns of :func:`_own_features` that are counts, log-scaled."""
+_SENTENCE_END = re.compile(r"[.!?]+(\s|$)")
+
 
 def _own_features(text: str, norm: str) -> list[float]:
     n_chars = max(len(text), 1)
     words = _WORD.findall(norm)
     n_words = len(words)
     tokens = text.split()
+    alphanumeric, space = sum(map(str.isalnum, text)), sum(map(str.isspace, text))
     return [
-        np.log1p(len(text)),
-        np.log1p(n_words),
-        float(np.mean([len(w) for w in words])) if words else 0.0,
-        sum(c.isupper() for c in text) / n_chars,
-        sum(c.isdigit() for c in text) / n_chars,
-        sum((not c.isalnum()) and not c.isspace() for c in text) / n_chars,
+        len(text),  # log1p taken in block_features, for the whole page at once
+        n_words,
+        sum(map(len, words)) / n_words if words else 0.0,
+        sum(map(str.isupper, text)) / n_chars,
+        sum(map(str.isdigit, text)) / n_chars,
+        (len(text) - alphanumeric - space) / n_chars,  # punctuation and symbols
         float(text.rstrip()[-1:] in ".!?\"'\u201d\u2019)" if text.strip() else 0.0),
-        float(np.log1p(len(re.findall(r"[.!?]+(\s|$)", text)))),
+        len(_SENTENCE_END.findall(text)),
         len(_FIRST_PERSON.findall(norm)) / max(n_words, 1),
         len(_SECOND_PERSON.findall(norm)) / max(n_words, 1),
         float("?" in text),
@@ -120,21 +172,52 @@ def _context(values: np.ndarray, names: Sequence[str]) -> dict[str, np.ndarray]:
     return out
 
 
-def block_features(texts: Sequence[str], normalized: Sequence[str] | None = None) -> np.ndarray:
+_OVERLAP = ("seen_before", "in_lead", "no_content_word")
+_LEAD_BLOCKS = 3
+
+
+def overlap_features(normalized: Sequence[str]) -> np.ndarray:
+    """How much of each block's vocabulary the page has used already, ``(n_blocks, 3)``: the share of its
+    content words (four letters or more, no :data:`STYLE_WORDS`) found in any block before it, the share
+    found in the page's first blocks (headline and lead), and whether it has no content word at all.
+
+    An article's closing paragraph goes on with the article's words; a reader's reply brings words of its
+    own, however topical. Measured on the page itself, this holds on any site.
+    """
+    vocabularies = [
+        frozenset(w for w in _WORD.findall(text) if len(w) >= 4 and w not in STYLE_WORDS) for text in normalized
+    ]
+    lead = frozenset().union(*vocabularies[:_LEAD_BLOCKS])
+    seen: set[str] = set()
+    rows = []
+    for words in vocabularies:
+        n = max(len(words), 1)
+        rows.append([len(words & seen) / n, len(words & lead) / n, float(not words)])
+        seen |= words
+    return np.array(rows, dtype=float).reshape(len(vocabularies), len(_OVERLAP))
+
+
+def block_features(texts: Sequence[str], normalized: Sequence[str] | None = None, overlap: bool = True) -> np.ndarray:
     """Shape features of every block of a page, ``(n_blocks, n_features)``.
 
     The block's own features (length, punctuation, person, questions, timestamps, "X says:" lines,
-    links, mentions), its place in the page, and the same features of the blocks around it.
-    `normalized` is each block's :func:`normalize` form, when the caller has it already.
+    links, mentions), its place in the page, the same features of the blocks around it, and, with
+    `overlap`, how much of its vocabulary the page has used before (:func:`overlap_features`), with that of
+    the blocks around it. `normalized` is each block's :func:`normalize` form, when the caller has it already.
     """
     n = len(texts)
     if normalized is None:
         normalized = [normalize(t) for t in texts]
     own = np.array([_own_features(t, m) for t, m in zip(texts, normalized, strict=True)], dtype=float)
     own = own.reshape(n, len(_OWN))
+    own[:, _LOGGED] = np.log1p(own[:, _LOGGED])
     position = np.arange(n) / max(n - 1, 1)
     place = np.column_stack([position, position**2, np.full(n, np.log1p(n))])
-    return np.column_stack([own, place, *_context(own, _OWN).values()])
+    columns = [own, place, *_context(own, _OWN).values()]
+    if overlap:
+        shared = overlap_features(normalized)
+        columns += [shared, *_context(shared, _OVERLAP).values()]
+    return np.column_stack(columns)
 
 
 def decode(log_probs: np.ndarray, log_trans: np.ndarray, log_start: np.ndarray) -> np.ndarray:
@@ -195,8 +278,9 @@ def grammar_scores(labels: Sequence[Sequence[str]], weights: Sequence[float]) ->
 class PageSegmenter(ClassifierMixin, BaseEstimator):
     """Two-stage block classifier plus grammar decoder over whole pages.
 
-    Stage one reads each block's text alone: word n-grams and, when `char_C` is set, character n-grams
-    too, each TF-IDF into its own logistic regression. Stage two sees stage one's probabilities for the
+    Stage one reads each block's text alone: word n-grams, word n-grams of its :func:`style_view` when
+    `style_C` is set, and character n-grams when `char_C` is set, each TF-IDF into its own logistic
+    regression. Stage two sees stage one's probabilities for the
     block and its neighbours together with the shape features of :func:`block_features`, so a block's
     label depends on the page around it. Stage two trains on out-of-fold stage-one outputs (folds by
     page), so it learns how far to trust stage one on text it has not seen. :func:`decode` then enforces
@@ -211,6 +295,11 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
     text_C : inverse regularisation of the word model of stage one.
     char_C : inverse regularisation of the character model of stage one; None (the default) leaves it
         out (``benchmarks/segment_dev.py --char-C`` compares; the README gives the figures).
+    style_C : inverse regularisation of the style model of stage one (word 1-3-grams of
+        :func:`style_view`, which keeps no topic word, so it reads a block as it would on any site); None
+        leaves it out (``benchmarks/segment_dev.py --style-C`` compares; the README gives the figures).
+    overlap : whether stage two also reads how much of each block's vocabulary the page has used before it
+        (:func:`overlap_features`; a bundle from before it reads as without).
     transition_weight : how strongly the fitted transition scores weigh against block evidence (see
         ``benchmarks/segment_dev.py``: stronger weights find fewer comments on pages without any, and miss
         more on pages made of an article and its comments alone).
@@ -225,6 +314,8 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         C: float = 1.0,
         text_C: float = 4.0,
         char_C: float | None = None,
+        style_C: float | None = 1.0,
+        overlap: bool = True,
         transition_weight: float = 0.5,
         max_features: int = 100_000,
         n_folds: int = 4,
@@ -234,6 +325,8 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         self.C = C
         self.text_C = text_C
         self.char_C = char_C
+        self.style_C = style_C
+        self.overlap = overlap
         self.transition_weight = transition_weight
         self.max_features = max_features
         self.n_folds = n_folds
@@ -262,9 +355,34 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         )  # fmt: skip
         return self._reader(vectorizer, self.char_C)
 
-    def _stage_one(self) -> list[Pipeline]:
-        """Unfitted stage-one models, in the order stage two reads their outputs."""
-        return [self._text_model()] + ([self._char_model()] if self.char_C is not None else [])
+    def _style_model(self) -> Pipeline:
+        """Stage one on style: TF-IDF word 1- to 3-grams of the block's :func:`style_view`."""
+        vectorizer = CompactTfidfVectorizer(
+            lowercase=False, token_pattern=r"\S+", ngram_range=(1, 3), min_df=3, sublinear_tf=True,
+            dtype=np.float32,
+        )  # fmt: skip
+        clf = LogisticRegression(C=self.style_C, max_iter=2000)
+        return Pipeline([("normalize", TextNormalizer()), ("style", StyleView()), ("tfidf", vectorizer), ("clf", clf)])
+
+    def _stage_one(self) -> dict[str, Pipeline]:
+        """Unfitted stage-one models by name (``text``, ``char``, ``style``), in the order stage two reads
+        their outputs."""
+        models = {"text": self._text_model()}
+        if self.char_C is not None:
+            models["char"] = self._char_model()
+        if self.style_C is not None:
+            models["style"] = self._style_model()
+        return models
+
+    def _fitted_stage_one(self) -> list[Pipeline]:
+        """The fitted stage-one models, in :meth:`_stage_one` order (bundles from before the character or
+        the style model have none)."""
+        models = [self.text_model_, getattr(self, "char_model_", None), getattr(self, "style_model_", None)]
+        return [model for model in models if model is not None]
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # pickled before these existed: without them
+        super().__setstate__({"char_C": None, "style_C": None, "overlap": False, **state})
 
     @staticmethod
     def _stage_two(shape: np.ndarray, text_probas: Sequence[np.ndarray]) -> np.ndarray:
@@ -292,17 +410,19 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
             held = fold == k
             fit_texts = [t for t, h in zip(normalized, held, strict=True) if not h]
             held_texts = [t for t, h in zip(normalized, held, strict=True) if h]
-            for out, model in zip(oof, self._stage_one(), strict=True):
+            for out, model in zip(oof, self._stage_one().values(), strict=True):
                 out[held] = model[1:].fit(fit_texts, y[~held]).predict_proba(held_texts)
-        self.text_model_, *chars = self._stage_one()
-        for model in [self.text_model_, *chars]:
+        stage_one = self._stage_one()
+        for model in stage_one.values():
             model[1:].fit(normalized, y)
-        self.char_model_ = chars[0] if chars else None
+        self.text_model_ = stage_one["text"]
+        self.char_model_ = stage_one.get("char")
+        self.style_model_ = stage_one.get("style")
 
         features = np.vstack(
             [
                 self._stage_two(
-                    block_features(p, normalized[bounds[k] : bounds[k + 1]]),
+                    block_features(p, normalized[bounds[k] : bounds[k + 1]], self.overlap),
                     [out[bounds[k] : bounds[k + 1]] for out in oof],
                 )
                 for k, (p, _) in enumerate(kept)
@@ -326,12 +446,12 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         if len(texts) == 0:
             return np.zeros((0, len(SEGMENT_LABELS)))
         blocks = list(texts)
-        # Bundles from before the character model have no `char_model_`.
-        models = [self.text_model_, getattr(self, "char_model_", None)]
         # Every stage-one model starts by normalising the text, as block_features does: do it once for all.
         normalized = [normalize(t) for t in blocks]
-        text_probas = [model[1:].predict_proba(normalized) for model in models if model is not None]
-        return self.block_model_.predict_proba(self._stage_two(block_features(blocks, normalized), text_probas))
+        text_probas = [model[1:].predict_proba(normalized) for model in self._fitted_stage_one()]
+        return self.block_model_.predict_proba(
+            self._stage_two(block_features(blocks, normalized, self.overlap), text_probas)
+        )
 
     def decode_proba(self, proba: np.ndarray) -> np.ndarray:
         """Decoded label indices for one page's block probabilities."""
@@ -344,7 +464,7 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
         return [SEGMENT_LABELS[i] for i in self.decode_proba(self.predict_proba(texts))]
 
 
-def _is_comment_header(text: str) -> bool:
+def is_comment_header(text: str) -> bool:
     """A short line that marks where a comment starts: a date or time, "X says:", "Posted by X"."""
     norm = normalize(text)
     if len(norm) > 100 or len(norm.split()) > 15:
@@ -367,7 +487,7 @@ def group_comments(texts: Sequence[str], labels: Sequence[str]) -> list[int | No
     gives every comment block a comment of its own, since nothing tells where one ends.
     """
     positions = [i for i, label in enumerate(labels) if label == "comment"]
-    header = {i: _is_comment_header(texts[i]) for i in positions}
+    header = {i: is_comment_header(texts[i]) for i in positions}
     starts: set[int] = set()
     previous: int | None = None
     for i in positions:

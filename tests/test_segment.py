@@ -13,10 +13,13 @@ from moderation.segment import (
     COMMENT,
     SEGMENT_LABELS,
     PageSegmenter,
+    StyleView,
     block_features,
     decode,
     grammar_scores,
     group_comments,
+    overlap_features,
+    style_view,
 )
 
 FLAT = np.log(np.full((4, 4), 0.25))
@@ -109,16 +112,20 @@ def test_segmenter_learns_tiny_pages() -> None:
         assert np.allclose(proba.sum(axis=1), 1.0)
 
 
-@pytest.mark.parametrize("char_c", [0.1, None])
-def test_stage_one_reads_words_and_optionally_characters(char_c: float | None) -> None:
+@pytest.mark.parametrize(("char_c", "style_c"), [(0.1, None), (None, None), (None, 0.5), (0.1, 0.5)])
+def test_stage_one_reads_words_and_optionally_characters_and_style(char_c: float | None, style_c: float | None) -> None:
     pages, labels = tiny_pages()
-    model = PageSegmenter(n_folds=2, max_features=1000, char_C=char_c).fit(pages[:20], labels[:20])
+    model = PageSegmenter(n_folds=2, max_features=1000, char_C=char_c, style_C=style_c).fit(pages[:20], labels[:20])
     assert (model.char_model_ is None) == (char_c is None)
+    assert (model.style_model_ is None) == (style_c is None)
     if char_c is not None:
         assert model.char_model_.named_steps["tfidf"].analyzer == "char_wb"
         assert model.char_model_.named_steps["clf"].get_params()["C"] == char_c
+    if style_c is not None:
+        assert isinstance(model.style_model_.named_steps["style"], StyleView)
+        assert model.style_model_.named_steps["clf"].get_params()["C"] == style_c
     # Stage two reads every stage-one model's outputs: 3 probabilities and their context per model.
-    n_stage_one = 1 if char_c is None else 2
+    n_stage_one = 1 + (char_c is not None) + (style_c is not None)
     per_model = 3 + 3 * 6
     assert (
         model.block_model_.named_steps["scale"].n_features_in_
@@ -128,12 +135,58 @@ def test_stage_one_reads_words_and_optionally_characters(char_c: float | None) -
         assert model.predict(page) == truth
 
 
-def test_segmenter_pickled_before_the_character_model_still_predicts() -> None:
+def test_segmenter_pickled_before_the_character_and_style_models_still_predicts() -> None:
     pages, labels = tiny_pages()
-    model = PageSegmenter(n_folds=2, max_features=1000, char_C=None).fit(pages[:20], labels[:20])
+    model = PageSegmenter(n_folds=2, max_features=1000, char_C=None, style_C=None, overlap=False)
+    model.fit(pages[:20], labels[:20])
     expected = model.predict_proba(pages[20])
-    del model.char_model_, model.char_C  # as bundles trained before it was added load
-    np.testing.assert_array_equal(model.predict_proba(pages[20]), expected)
+    state = dict(model.__getstate__())
+    for name in ("char_model_", "char_C", "style_model_", "style_C", "overlap"):
+        del state[name]  # as bundles trained before they were added load
+    old = PageSegmenter.__new__(PageSegmenter)
+    old.__setstate__(state)
+    np.testing.assert_array_equal(old.predict_proba(pages[20]), expected)
+    assert old.get_params() == model.get_params()
+
+
+def test_overlap_features_are_optional() -> None:
+    pages, labels = tiny_pages()
+    with_overlap = PageSegmenter(n_folds=2, max_features=1000).fit(pages[:20], labels[:20])
+    without = PageSegmenter(n_folds=2, max_features=1000, overlap=False).fit(pages[:20], labels[:20])
+    extra = block_features(pages[0]).shape[1] - block_features(pages[0], overlap=False).shape[1]
+    assert extra == 3 * 7  # three features, each with its six neighbour columns
+    n_with = with_overlap.block_model_.named_steps["scale"].n_features_in_
+    assert n_with - without.block_model_.named_steps["scale"].n_features_in_ == extra
+
+
+def testoverlap_features_measure_what_the_page_said_before() -> None:
+    page = [
+        "council approves budget for harbour repairs",
+        "the vote was close",
+        "engineers found cracks in the old wall",
+        "the harbour repairs will cost the council millions",
+        "my grandmother sailed from that port every summer",
+        "",
+    ]
+    overlap = overlap_features(page)
+    assert overlap.shape == (6, 3)
+    np.testing.assert_allclose(overlap[0], [0.0, 1.0, 0.0])  # nothing before it; it is part of the lead
+    # The article goes on in its own words: harbour, repairs, council of harbour, repairs, cost, council, millions.
+    np.testing.assert_allclose(overlap[3], [0.6, 0.6, 0.0])
+    np.testing.assert_allclose(overlap[4], [0.0, 0.0, 0.0])  # a reader's words of their own
+    np.testing.assert_allclose(overlap[5], [0.0, 0.0, 1.0])  # no content word at all
+    assert block_features(page).shape[0] == 6
+
+
+def test_style_view_keeps_how_a_block_is_written_not_its_topic() -> None:
+    assert style_view("can i use bread flour instead?") == "can i w w w ww ?"
+    # Two replies on different topics read alike; an article sentence reads otherwise.
+    reply = style_view("thanks, i tried the soup and loved it!")
+    assert reply == style_view("thanks, i liked the report and loved it!")
+    assert style_view("the council voted 7-2 on tuesday.") == "the ww w n - n on ww ."
+    assert style_view("wow... really??") == "wow .. really ??"
+    assert style_view("") == "empty"
+    assert StyleView().fit_transform(["yes :)", "42"]) == ["yes :)", "n"]
 
 
 def test_page_lines_skip_empty_lines_keep_numbers() -> None:

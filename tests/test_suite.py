@@ -340,9 +340,11 @@ def test_blind_sets_are_complete() -> None:
         assert len(rows) == 240 and len(groups) == 12
         assert all(isinstance(row["flag"], bool) and row["text"].strip() for row in rows)
         assert {sum(row["group"] == g for row in rows) for g in groups} == {20}
-    folder = ROOT / "benchmarks" / "blind" / "pages"
-    for line in (folder / "labels.jsonl").read_text().splitlines():
-        page = json.loads(line)
-        lines = [t for t in (folder / page["page"]).read_text().splitlines() if t.strip()]
-        assert len(lines) == len(page["labels"]) and set(page["labels"]) <= {"article", "comment", "boilerplate"}
-        assert ("comment" in page["labels"]) == (page["form"] != "no_comments")
+    for name, size in (("pages", 24), ("pages2", 30), ("pages3", 30)):
+        folder = ROOT / "benchmarks" / "blind" / name
+        pages = [json.loads(line) for line in (folder / "labels.jsonl").read_text().splitlines()]
+        assert len(pages) == size == len(list(folder.glob("page*.txt")))
+        for page in pages:
+            lines = [t for t in (folder / page["page"]).read_text().splitlines() if t.strip()]
+            assert len(lines) == len(page["labels"]) and set(page["labels"]) <= {"article", "comment", "boilerplate"}
+            assert ("comment" in page["labels"]) == (page["form"] != "no_comments")

@@ -75,6 +75,12 @@ def test_page_variants() -> None:
     assert texts[2][2:] != texts[3][2:]  # each made-up page draws comments of its own
     assert all(set(lab[2:]) == {"comment"} for lab in labels[2:])
     assert page_variants([page], [], seed=0, comment_pages=2)[2] == [True, True]
+    # Form 4: the page on past its content, with up to `footer_blocks` blocks of its footer.
+    texts, labels, real = page_variants([page], [], seed=0, comment_pages=0, footer_blocks=10)
+    assert real == [True, True, True]
+    assert texts[2] == page.texts[1:] and labels[2] == page.labels[1:]
+    ends_on_content = Page("q", page.texts[:5], page.labels[:5])
+    assert page_variants([ends_on_content], [], seed=0, comment_pages=0, footer_blocks=10)[2] == [True, True]
 
 
 def test_train_bundle_end_to_end_and_reproducible(fake_root: Path, tmp_path: Path) -> None:
