@@ -114,9 +114,9 @@ _LOGGED = [_OWN.index(name) for name in ("log_chars", "log_words", "n_sentences"
 _SENTENCE_END = re.compile(r"[.!?]+(\s|$)")
 
 
-def _own_features(text: str, norm: str) -> list[float]:
+def _own_features(text: str, norm: str, words: list[str]) -> list[float]:
+    """A block's own shape features, from its text, its normalised form and that form's words."""
     n_chars = max(len(text), 1)
-    words = _WORD.findall(norm)
     n_words = len(words)
     tokens = text.split()
     alphanumeric, space = sum(map(str.isalnum, text)), sum(map(str.isspace, text))
@@ -176,17 +176,21 @@ _OVERLAP = ("seen_before", "in_lead", "no_content_word")
 _LEAD_BLOCKS = 3
 
 
-def overlap_features(normalized: Sequence[str]) -> np.ndarray:
-    """How much of each block's vocabulary the page has used already, ``(n_blocks, 3)``: the share of its
-    content words (four letters or more, no :data:`STYLE_WORDS`) found in any block before it, the share
-    found in the page's first blocks (headline and lead), and whether it has no content word at all.
+def block_words(normalized: Sequence[str]) -> list[list[str]]:
+    """The words of each block's normalised text, as the shape and overlap features read them."""
+    return [_WORD.findall(text) for text in normalized]
+
+
+def overlap_features(words: Sequence[Sequence[str]]) -> np.ndarray:
+    """How much of each block's vocabulary the page has used already, ``(n_blocks, 3)``, from each block's
+    words (:func:`block_words`): the share of its content words (four letters or more, no
+    :data:`STYLE_WORDS`) found in any block before it, the share found in the page's first blocks (headline
+    and lead), and whether it has no content word at all.
 
     An article's closing paragraph goes on with the article's words; a reader's reply brings words of its
     own, however topical. Measured on the page itself, this holds on any site.
     """
-    vocabularies = [
-        frozenset(w for w in _WORD.findall(text) if len(w) >= 4 and w not in STYLE_WORDS) for text in normalized
-    ]
+    vocabularies = [frozenset(w for w in block if len(w) >= 4 and w not in STYLE_WORDS) for block in words]
     lead = frozenset().union(*vocabularies[:_LEAD_BLOCKS])
     seen: set[str] = set()
     rows = []
@@ -208,14 +212,15 @@ def block_features(texts: Sequence[str], normalized: Sequence[str] | None = None
     n = len(texts)
     if normalized is None:
         normalized = [normalize(t) for t in texts]
-    own = np.array([_own_features(t, m) for t, m in zip(texts, normalized, strict=True)], dtype=float)
+    words = block_words(normalized)
+    own = np.array([_own_features(*block) for block in zip(texts, normalized, words, strict=True)], dtype=float)
     own = own.reshape(n, len(_OWN))
     own[:, _LOGGED] = np.log1p(own[:, _LOGGED])
     position = np.arange(n) / max(n - 1, 1)
     place = np.column_stack([position, position**2, np.full(n, np.log1p(n))])
     columns = [own, place, *_context(own, _OWN).values()]
     if overlap:
-        shared = overlap_features(normalized)
+        shared = overlap_features(words)
         columns += [shared, *_context(shared, _OVERLAP).values()]
     return np.column_stack(columns)
 

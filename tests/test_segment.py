@@ -15,6 +15,7 @@ from moderation.segment import (
     PageSegmenter,
     StyleView,
     block_features,
+    block_words,
     decode,
     grammar_scores,
     group_comments,
@@ -159,7 +160,7 @@ def test_overlap_features_are_optional() -> None:
     assert n_with - without.block_model_.named_steps["scale"].n_features_in_ == extra
 
 
-def testoverlap_features_measure_what_the_page_said_before() -> None:
+def test_overlap_features_measure_what_the_page_said_before() -> None:
     page = [
         "council approves budget for harbour repairs",
         "the vote was close",
@@ -168,7 +169,7 @@ def testoverlap_features_measure_what_the_page_said_before() -> None:
         "my grandmother sailed from that port every summer",
         "",
     ]
-    overlap = overlap_features(page)
+    overlap = overlap_features(block_words(page))
     assert overlap.shape == (6, 3)
     np.testing.assert_allclose(overlap[0], [0.0, 1.0, 0.0])  # nothing before it; it is part of the lead
     # The article goes on in its own words: harbour, repairs, council of harbour, repairs, cost, council, millions.
