@@ -12,16 +12,14 @@ arrays, one sparse-dense product per block. Its output equals the pipeline's to 
 
 from __future__ import annotations
 
-import itertools
 import logging
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
 from scipy import sparse
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from .abuse import MaskedLogisticHeads, TextViews, text_views
@@ -62,55 +60,27 @@ class _Tfidf:
         return np.asarray(weighted @ self.weights, dtype=np.float64) / norms[:, None]
 
 
-class _WordCounts:
-    """Word 1-2-gram counts of a fitted ``TfidfVectorizer`` (its own tokens, its vocabulary)."""
+def _word_counter(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], sparse.csr_matrix]:
+    """The word n-gram counts of a fitted word TF-IDF, as :meth:`CompactTfidfVectorizer.word_counts` gives
+    them (a plain `TfidfVectorizer` is read as one); scikit-learn's counting where that declines."""
+    if not isinstance(vectorizer, CompactTfidfVectorizer):
+        compact = CompactTfidfVectorizer.__new__(CompactTfidfVectorizer)
+        compact.__dict__.update(vectorizer.__dict__)
+        vectorizer = compact
 
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
-        self.tokens = re.compile(vectorizer.token_pattern).findall
-        vocabulary = vectorizer.vocabulary_
-        if any(type(j) is not int for j in vocabulary.values()):
-            # A vocabulary fitted in this process (or pickled unpacked) holds NumPy integers, which would
-            # each be converted again on every use; a packed one loads with plain ints and is used as it is.
-            vocabulary = {term: int(j) for term, j in vocabulary.items()}
-        self.lookup = vocabulary.get
-        self.n_features = len(vocabulary)
+    def counts(docs: Sequence[str]) -> sparse.csr_matrix:
+        found = vectorizer.word_counts(docs)
+        return found if found is not None else CountVectorizer.transform(vectorizer, docs)
 
-    def __call__(self, docs: Sequence[str]) -> sparse.csr_matrix:
-        columns: list[int] = []
-        lengths: list[int] = []
-        missing = itertools.repeat(-1)
-        for doc in docs:
-            tokens = self.tokens(doc)
-            before = len(columns)
-            columns.extend(map(self.lookup, tokens, missing))
-            columns.extend(map(self.lookup, map(" ".join, itertools.pairwise(tokens)), missing))
-            lengths.append(len(columns) - before)
-        found = np.asarray(columns, np.int32)
-        known = found >= 0
-        rows = np.repeat(np.arange(len(docs)), lengths)[known]
-        counts = sparse.csr_matrix(
-            (np.ones(int(known.sum()), np.float32), (rows, found[known])), shape=(len(docs), self.n_features)
-        )
-        counts.sum_duplicates()
-        return counts
+    return counts
 
 
 def _plain_words(vectorizer: object) -> bool:
-    """Whether `vectorizer` is a word 1-2-gram TF-IDF that :class:`_WordCounts` reproduces exactly."""
+    """Whether `vectorizer` is a word n-gram TF-IDF whose counts :func:`_word_counter` gives."""
     return (
         type(vectorizer) in (TfidfVectorizer, CompactTfidfVectorizer)
-        and vectorizer.analyzer == "word"
-        and vectorizer.input == "content"
-        and vectorizer.ngram_range == (1, 2)
-        and not vectorizer.lowercase
-        and not vectorizer.binary
         and vectorizer.norm == "l2"
-        and vectorizer.strip_accents is None
-        and vectorizer.preprocessor is None
-        and vectorizer.tokenizer is None
-        and vectorizer.stop_words is None
-        and isinstance(vectorizer.token_pattern, str)
-        and re.compile(vectorizer.token_pattern).groups == 0
+        and CompactTfidfVectorizer.plain_words.fget(vectorizer)
     )
 
 
@@ -147,7 +117,7 @@ class CompiledAbuseModel:
         block = {name: weights[slices[name]] * float(scale.get(name, 1.0)) for name in ("words", "chars", "attack")}
         words, chars = fitted["words"][0], fitted["chars"][0]
         self.attack: AttackFeatures = fitted["attack"][0]
-        self.word_counts = _WordCounts(words)
+        self.word_counts = _word_counter(words)
         self.char_counts = chars.counts
         self.words = _Tfidf(words, block["words"])
         self.chars = _Tfidf(chars, block["chars"])

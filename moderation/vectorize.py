@@ -1,16 +1,17 @@
-"""Character n-gram TF-IDF that scores at word-lookup speed: the n-grams of ``analyzer="char_wb"`` never
-cross a word boundary, so a text's counts are the sum of its words' counts, and each distinct word's
-counts are worked out once and remembered.
+"""TF-IDF vectorizers that score at lookup speed, with scikit-learn's output exactly.
 
-Scoring cost then grows with the number of *new* words rather than with every character of every text,
-which is what makes character n-grams affordable in a comment stream (most words repeat). The output is
-exactly scikit-learn's `TfidfVectorizer` output for the same fitted vocabulary and weights.
+Word n-grams are counted on token ids (:class:`CompactTfidfVectorizer`): no n-gram string is built. Character
+n-grams of ``analyzer="char_wb"`` never cross a word boundary, so a text's counts are the sum of its words'
+counts, and each distinct word's counts are worked out once and remembered (:class:`WordwiseCharTfidf`):
+scoring cost then grows with the number of *new* words rather than with every character of every text,
+which is what makes character n-grams affordable in a comment stream (most words repeat).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from scipy import sparse
@@ -24,17 +25,33 @@ _SEPARATOR = "\n"
 """Between the terms of a packed vocabulary; no term of a fitted vocabulary holds it (checked when packing)."""
 
 
+class _NgramCodes(NamedTuple):
+    """A fitted word n-gram vocabulary as numbers: each known token's id (from 1), and every term's code
+    (its tokens' ids as digits in base ``base``), sorted, with the term's column."""
+
+    token_ids: dict[str, int]
+    base: int
+    codes: np.ndarray
+    columns: np.ndarray
+
+
 class CompactTfidfVectorizer(TfidfVectorizer):
-    """A `TfidfVectorizer` whose fitted vocabulary pickles as one string of its terms in column order.
+    """A `TfidfVectorizer` whose fitted vocabulary pickles as one string of its terms in column order, and
+    whose word n-grams are counted on token ids.
 
     A vocabulary of some 300,000 terms pickled as a dict of NumPy integers takes a second and over 130 MB
     of memory to load (the unpickler builds and drops an object per value); packed, a tenth of a second
-    and 50 MB, after which it is the same dict, with plain integers. Fitting and transforming are
-    scikit-learn's own.
+    and 50 MB, after which it is the same dict, with plain integers. Fitting is scikit-learn's own.
+
+    Transforming with the word analyzer (and no stop words, custom analyzer or tokenizer) counts n-grams
+    without building their strings: each token becomes an id, each n-gram a number made of its ids, found
+    in the vocabulary's sorted numbers (:meth:`word_counts`). The output is scikit-learn's, exactly (tested); any
+    other setting is transformed by scikit-learn.
     """
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(super().__getstate__())
+        state.pop("_ngram_codes", None)  # derived from the vocabulary when first needed, never pickled
         vocabulary = state.get("vocabulary_")
         if isinstance(vocabulary, dict) and vocabulary:
             terms = sorted(vocabulary, key=vocabulary.__getitem__)
@@ -51,6 +68,101 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             terms = packed.split(_SEPARATOR)
             state["vocabulary_"] = dict(zip(terms, range(len(terms)), strict=True))
         super().__setstate__(state)
+
+    @property
+    def plain_words(self) -> bool:
+        """Whether :meth:`word_counts` applies: word n-grams from strings by the token pattern, counted."""
+        return (
+            self.analyzer == "word"
+            and self.input == "content"
+            and self.tokenizer is None
+            and self.stop_words is None
+            and not self.binary
+            and isinstance(self.token_pattern, str)
+        )
+
+    def _codes(self) -> _NgramCodes | None:
+        """The vocabulary as :class:`_NgramCodes`, worked out once; None when its numbers would not fit an int64."""
+        if "_ngram_codes" not in self.__dict__:
+            terms = [term.split(" ") for term in self.vocabulary_]
+            token_ids: dict[str, int] = {}
+            for parts in terms:
+                for token in parts:
+                    token_ids.setdefault(token, len(token_ids) + 1)
+            base = len(token_ids) + 1
+            max_n = self.ngram_range[1]
+            table = None
+            if base**max_n < 2**62:
+                codes = np.zeros(len(terms), np.int64)
+                for parts, j in zip(terms, self.vocabulary_.values(), strict=True):
+                    code = 0
+                    for token in reversed(parts):
+                        code = code * base + token_ids[token]
+                    codes[int(j)] = code if len(parts) <= max_n else -1
+                order = np.argsort(codes, kind="stable")
+                table = _NgramCodes(token_ids, base, codes[order], order.astype(np.int64))
+            self.__dict__["_ngram_codes"] = table
+        return self.__dict__["_ngram_codes"]
+
+    def word_counts(self, raw_documents: Iterable[str]) -> sparse.csr_matrix | None:
+        """The n-gram count matrix `transform` weighs, with sorted indices; None when a token holds a space (a
+        custom token pattern can match one), which would break the numbering, for scikit-learn to count."""
+        table = self._codes()
+        if table is None:
+            return None
+        preprocess, tokenize = self.build_preprocessor(), self.build_tokenizer()
+        lookup, unknown = table.token_ids.get, itertools.repeat(0)
+        ids: list[int] = []
+        indptr = [0]
+        for doc in raw_documents:
+            tokens = tokenize(preprocess(self.decode(doc)))
+            start = len(ids)
+            ids.extend(map(lookup, tokens, unknown))
+            if 0 in ids[start:] and any(" " in token for token in tokens):
+                return None
+            indptr.append(len(ids))
+        token = np.asarray(ids, np.int64)
+        doc_of = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+        # The first token's place in its document, so an n-gram starting there stays within it.
+        place = np.arange(len(token)) - np.repeat(np.asarray(indptr[:-1]), np.diff(indptr))
+        room = np.repeat(np.diff(indptr), np.diff(indptr)) - place
+        rows, cols = [], []
+        code = np.zeros(len(token), np.int64)
+        known = np.ones(len(token), bool)
+        scale = 1
+        min_n, max_n = self.ngram_range
+        for n in range(1, max_n + 1):
+            # code[i] becomes the number of the n tokens from i: token i as the lowest digit.
+            code[: len(token) - n + 1] += token[n - 1 :] * scale
+            known[: len(token) - n + 1] &= token[n - 1 :] > 0
+            scale *= table.base
+            if n < min_n:
+                continue
+            starts = np.flatnonzero(known[: max(len(token) - n + 1, 0)] & (room[: max(len(token) - n + 1, 0)] >= n))
+            at = np.searchsorted(table.codes, code[starts])
+            at[at == len(table.codes)] = 0
+            hit = table.codes[at] == code[starts]
+            rows.append(doc_of[starts[hit]])
+            cols.append(table.columns[at[hit]])
+        row = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        col = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        counts = sparse.csr_matrix(
+            (np.ones(len(row), self.dtype), (row, col)), shape=(len(indptr) - 1, len(self.vocabulary_))
+        )
+        counts.sum_duplicates()
+        return counts
+
+    def transform(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
+        if isinstance(raw_documents, str):
+            raise ValueError("Iterable over raw text documents expected, string object received.")
+        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
+        if self.plain_words:
+            documents = list(raw_documents)
+            counts = self.word_counts(documents)
+            if counts is not None:
+                return self._tfidf.transform(counts, copy=False)
+            return super().transform(documents)
+        return super().transform(raw_documents)
 
 
 class WordwiseCharTfidf(CompactTfidfVectorizer):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from conftest import tiny_pages
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from moderation.moderator import Moderator, page_lines
 from moderation.segment import (
@@ -14,6 +16,7 @@ from moderation.segment import (
     SEGMENT_LABELS,
     PageSegmenter,
     StyleView,
+    _character_counts,
     block_features,
     block_words,
     decode,
@@ -83,6 +86,26 @@ GROUPED = [
     ("Posted by Bob", "comment", 3),
     ("Thanks", "comment", 3),
 ]
+
+
+# ASCII letters, digits, punctuation and every kind of ASCII white space, then others: no-break and em spaces,
+# a line separator, accented and Greek capitals, sharp s, a superscript and an Arabic digit, a curly quote.
+characters = st.sampled_from(
+    [*"aZ09 .!?\t\n\x1c\x1f\x0b", *"\u00a0\u2003\u2028\u00c9\u00e9\u00df\u00b2\u0663\u03a9\u2019\U0001f600"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.lists(characters, max_size=40).map("".join))
+def test_character_counts_are_those_of_the_string_methods(text: str) -> None:
+    expected = (
+        sum(map(str.isupper, text)),
+        sum(map(str.isdigit, text)),
+        sum(map(str.isalnum, text)),
+        sum(map(str.isspace, text)),
+        sum(token[:1].isupper() for token in text.split()),
+    )
+    assert _character_counts(text) == expected
 
 
 def test_comments_are_grouped_by_their_byline_and_date_lines() -> None:

@@ -93,3 +93,45 @@ def test_a_vocabulary_that_cannot_be_packed_pickles_as_it_is() -> None:
     assert pickle.loads(pickle.dumps(fitted)).vocabulary_ == fitted.vocabulary_
     unfitted = CompactTfidfVectorizer()
     assert pickle.loads(pickle.dumps(unfitted)).get_params() == unfitted.get_params()
+
+
+words = st.sampled_from(["the", "cat", "idiot", "council", "?", "!", "w", "ww", "n", "Thé", "zzz", " ", "\t"])
+word_texts = st.lists(st.lists(words, max_size=25).map(" ".join), min_size=1, max_size=8)
+WORD_SETTINGS = [
+    {"ngram_range": (1, 3), "token_pattern": r"\S+", "lowercase": False, "min_df": 1, "dtype": np.float32},
+    {"ngram_range": (1, 2), "lowercase": False, "min_df": 1, "max_features": 12, "sublinear_tf": True},
+    {"ngram_range": (2, 3), "token_pattern": r"\S+"},
+    {"ngram_range": (1, 1), "lowercase": True, "strip_accents": "unicode", "token_pattern": r"(?u)\b\w+\b"},
+    {"ngram_range": (1, 2), "token_pattern": r"\w*"},  # empty tokens too: terms like " cat"
+]
+WORD_CORPUS = ["the cat the idiot ?", "council the cat !", "w ww n the cat", "Thé council ? ! w", "the the cat"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(batch=word_texts, which=st.integers(0, len(WORD_SETTINGS) - 1))
+def test_word_ngrams_counted_on_token_ids_equal_scikit_learn(batch: list[str], which: int) -> None:
+    params = WORD_SETTINGS[which]
+    reference = TfidfVectorizer(**params).fit(WORD_CORPUS)
+    compact = CompactTfidfVectorizer(**params).fit(WORD_CORPUS)
+    assert compact.plain_words
+    expected = reference.transform(batch)
+    got = compact.transform(batch)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got.toarray(), expected.toarray())
+
+
+def test_tokens_that_would_break_the_numbering_are_counted_by_scikit_learn() -> None:
+    # A token pattern that matches spaces makes terms whose parts are not tokens: scikit-learn counts those.
+    params = {"ngram_range": (1, 2), "token_pattern": r"[a-z][a-z ]*[a-z]"}
+    corpus = ["ab cd, ef", "ab, cd ef", "ab cd"]
+    reference, compact = TfidfVectorizer(**params).fit(corpus), CompactTfidfVectorizer(**params).fit(corpus)
+    assert compact.word_counts(["ab cd, ef"]) is None
+    np.testing.assert_array_equal(compact.transform(corpus).toarray(), reference.transform(corpus).toarray())
+
+
+def test_the_token_numbering_is_never_pickled() -> None:
+    fitted = CompactTfidfVectorizer(ngram_range=(1, 2)).fit(WORD_CORPUS)
+    before = pickle.dumps(fitted)
+    fitted.transform(WORD_CORPUS)
+    assert "_ngram_codes" in fitted.__dict__
+    assert pickle.dumps(fitted) == before
