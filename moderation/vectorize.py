@@ -84,21 +84,24 @@ class CompactTfidfVectorizer(TfidfVectorizer):
     def _codes(self) -> _NgramCodes | None:
         """The vocabulary as :class:`_NgramCodes`, worked out once; None when its numbers would not fit an int64."""
         if "_ngram_codes" not in self.__dict__:
-            terms = [term.split(" ") for term in self.vocabulary_]
+            # Term by term, twice, rather than keeping every term's split: the splits of a large
+            # vocabulary would take tens of megabytes that a process keeps once allocated.
             token_ids: dict[str, int] = {}
-            for parts in terms:
-                for token in parts:
+            for term in self.vocabulary_:
+                for token in term.split(" "):
                     token_ids.setdefault(token, len(token_ids) + 1)
             base = len(token_ids) + 1
             max_n = self.ngram_range[1]
             table = None
             if base**max_n < 2**62:
-                codes = np.zeros(len(terms), np.int64)
-                for parts, j in zip(terms, self.vocabulary_.values(), strict=True):
-                    code = 0
-                    for token in reversed(parts):
-                        code = code * base + token_ids[token]
-                    codes[int(j)] = code if len(parts) <= max_n else -1
+                codes = np.full(len(self.vocabulary_), -1, np.int64)
+                for term, j in self.vocabulary_.items():
+                    parts = term.split(" ")
+                    if len(parts) <= max_n:
+                        code = 0
+                        for token in reversed(parts):
+                            code = code * base + token_ids[token]
+                        codes[j] = code
                 order = np.argsort(codes, kind="stable")
                 table = _NgramCodes(token_ids, base, codes[order], order.astype(np.int64))
             self.__dict__["_ngram_codes"] = table
