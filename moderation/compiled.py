@@ -67,6 +67,7 @@ def _word_counter(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], spar
         compact = CompactTfidfVectorizer.__new__(CompactTfidfVectorizer)
         compact.__dict__.update(vectorizer.__dict__)
         vectorizer = compact
+    vectorizer.ngram_codes()  # now, in the process that loads the model, before any worker is forked
 
     def counts(docs: Sequence[str]) -> sparse.csr_matrix:
         found = vectorizer.word_counts(docs)

@@ -319,9 +319,12 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
     `style_C` is set, and character n-grams when `char_C` is set, each TF-IDF into its own logistic
     regression. Stage two sees stage one's probabilities for the
     block and its neighbours together with the shape features of :func:`block_features`, so a block's
-    label depends on the page around it. Stage two trains on out-of-fold stage-one outputs (folds by
-    page), so it learns how far to trust stage one on text it has not seen. :func:`decode` then enforces
-    the page grammar.
+    label depends on the page around it. Stage two trains on out-of-fold stage-one outputs, folds drawn
+    per training page; the forms of one source page fall in folds of their own, so stage one has often
+    seen a held-out block in another form, and stage two learns to believe it. That is what finds bare
+    reader comments, which have nothing but their words; folds grouped by source page read Dragnet's page
+    structure better and bare comments far worse (README, "Measured figures"). :func:`decode` then
+    enforces the page grammar.
 
     `fit` takes pages (each a list of block texts) and their label lists; `predict_proba` gives the
     per-block probabilities of one page, `predict` its decoded labels.

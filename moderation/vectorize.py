@@ -81,8 +81,12 @@ class CompactTfidfVectorizer(TfidfVectorizer):
             and isinstance(self.token_pattern, str)
         )
 
-    def _codes(self) -> _NgramCodes | None:
-        """The vocabulary as :class:`_NgramCodes`, worked out once; None when its numbers would not fit an int64."""
+    def ngram_codes(self) -> _NgramCodes | None:
+        """The vocabulary as :class:`_NgramCodes`, worked out once; None when its numbers would not fit an int64.
+
+        Work it out before forking workers: it reads every vocabulary term, and a worker that did so itself
+        would copy the pages of the vocabulary it shares with its parent (each read writes a reference count).
+        """
         if "_ngram_codes" not in self.__dict__:
             # Term by term, twice, rather than keeping every term's split: the splits of a large
             # vocabulary would take tens of megabytes that a process keeps once allocated.
@@ -110,7 +114,7 @@ class CompactTfidfVectorizer(TfidfVectorizer):
     def word_counts(self, raw_documents: Iterable[str]) -> sparse.csr_matrix | None:
         """The n-gram count matrix `transform` weighs, with sorted indices; None when a token holds a space (a
         custom token pattern can match one), which would break the numbering, for scikit-learn to count."""
-        table = self._codes()
+        table = self.ngram_codes()
         if table is None:
             return None
         preprocess, tokenize = self.build_preprocessor(), self.build_tokenizer()

@@ -165,3 +165,12 @@ def test_fitted_text_views_pickle_the_same_bytes_every_time() -> None:
         env={**os.environ, "PYTHONHASHSEED": "random"},
     ).stdout
     assert first == again
+
+
+def test_the_word_numbering_is_worked_out_when_the_model_is_loaded(tiny_moderator: Moderator) -> None:
+    # Not lazily in a forked batch worker, which would copy the vocabulary pages it shares with its parent.
+    pipeline = pickle.loads(pickle.dumps(tiny_moderator.abuse_model))  # as loaded: never pickled with it
+    words = pipeline.named_steps["features"].named_transformers_["words"]
+    assert "_ngram_codes" not in words.__dict__
+    assert isinstance(compile_abuse_model(pipeline), CompiledAbuseModel)
+    assert words.__dict__.get("_ngram_codes") is not None
