@@ -159,17 +159,19 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         counts.sum_duplicates()
         return counts
 
+    def _own_counts(self, documents: list[str]) -> sparse.csr_matrix | None:
+        """The count matrix by this class's own counting, or None where scikit-learn counts."""
+        return self.word_counts(documents) if self.plain_words else None
+
     def transform(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
         if isinstance(raw_documents, str):
             raise ValueError("Iterable over raw text documents expected, string object received.")
         check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
-        if self.plain_words:
-            documents = list(raw_documents)
-            counts = self.word_counts(documents)
-            if counts is not None:
-                return self._tfidf.transform(counts, copy=False)
+        documents = list(raw_documents)
+        counts = self._own_counts(documents)
+        if counts is None:
             return super().transform(documents)
-        return super().transform(raw_documents)
+        return self._tfidf.transform(counts, copy=False)
 
 
 class WordwiseCharTfidf(CompactTfidfVectorizer):
@@ -234,13 +236,8 @@ class WordwiseCharTfidf(CompactTfidfVectorizer):
         counts.sort_indices()
         return counts
 
-    def transform(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
-        if isinstance(raw_documents, str):
-            raise ValueError("Iterable over raw text documents expected, string object received.")
-        check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
-        if not self.wordwise:
-            return super().transform(raw_documents)
-        return self._tfidf.transform(self.counts(raw_documents), copy=False)
+    def _own_counts(self, documents: list[str]) -> sparse.csr_matrix | None:
+        return self.counts(documents) if self.wordwise else super()._own_counts(documents)
 
     @property
     def wordwise(self) -> bool:
