@@ -181,7 +181,7 @@ class WordwiseCharTfidf(CompactTfidfVectorizer):
     first it meets (in a comment stream mostly its common words: starting afresh when full lost them all,
     and a rare word costs little to work out again), each as one packed bytes object (about 200 bytes a
     word with its key). It is never pickled, and is safe to share between threads: a word missing from it
-    is simply worked out again. Any other analyzer falls back to the parent's `transform`.
+    is simply worked out again. Any other analyzer is counted as the parent counts it.
     """
 
     max_cached_words: ClassVar[int] = 50_000
