@@ -320,7 +320,7 @@ class PageSegmenter(ClassifierMixin, BaseEstimator):
     regression. Stage two sees stage one's probabilities for the
     block and its neighbours together with the shape features of :func:`block_features`, so a block's
     label depends on the page around it. Stage two trains on out-of-fold stage-one outputs, folds drawn
-    per training page; the forms of one source page fall in folds of their own, so stage one has often
+    per training page form: the forms of one source page fall in folds of their own, so stage one has often
     seen a held-out block in another form, and stage two learns to believe it. That is what finds bare
     reader comments, which have nothing but their words; folds grouped by source page read Dragnet's page
     structure better and bare comments far worse (README, "Measured figures"). :func:`decode` then
