@@ -129,23 +129,24 @@ class CompactTfidfVectorizer(TfidfVectorizer):
                 return None
             indptr.append(len(ids))
         token = np.asarray(ids, np.int64)
-        doc_of = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-        # The first token's place in its document, so an n-gram starting there stays within it.
-        place = np.arange(len(token)) - np.repeat(np.asarray(indptr[:-1]), np.diff(indptr))
-        room = np.repeat(np.diff(indptr), np.diff(indptr)) - place
+        lengths = np.diff(indptr)
+        doc_of = np.repeat(np.arange(len(lengths)), lengths)
+        # Tokens from each one to its document's end: an n-gram starting there must fit in them.
+        room = np.repeat(np.asarray(indptr[1:]), lengths) - np.arange(len(token))
         rows, cols = [], []
         code = np.zeros(len(token), np.int64)
         known = np.ones(len(token), bool)
         scale = 1
         min_n, max_n = self.ngram_range
         for n in range(1, max_n + 1):
+            m = max(len(token) - n + 1, 0)  # places an n-gram can start
             # code[i] becomes the number of the n tokens from i: token i as the lowest digit.
-            code[: len(token) - n + 1] += token[n - 1 :] * scale
-            known[: len(token) - n + 1] &= token[n - 1 :] > 0
+            code[:m] += token[n - 1 :] * scale
+            known[:m] &= token[n - 1 :] > 0
             scale *= table.base
             if n < min_n:
                 continue
-            starts = np.flatnonzero(known[: max(len(token) - n + 1, 0)] & (room[: max(len(token) - n + 1, 0)] >= n))
+            starts = np.flatnonzero(known[:m] & (room[:m] >= n))
             at = np.searchsorted(table.codes, code[starts])
             at[at == len(table.codes)] = 0
             hit = table.codes[at] == code[starts]

@@ -103,6 +103,7 @@ WORD_SETTINGS = [
     {"ngram_range": (2, 3), "token_pattern": r"\S+"},
     {"ngram_range": (1, 1), "lowercase": True, "strip_accents": "unicode", "token_pattern": r"(?u)\b\w+\b"},
     {"ngram_range": (1, 2), "token_pattern": r"\w*"},  # empty tokens too: terms like " cat"
+    {"ngram_range": (1, 4), "token_pattern": r"\S+"},  # n-grams longer than some texts
 ]
 WORD_CORPUS = ["the cat the idiot ?", "council the cat !", "w ww n the cat", "Thé council ? ! w", "the the cat"]
 
@@ -118,6 +119,13 @@ def test_word_ngrams_counted_on_token_ids_equal_scikit_learn(batch: list[str], w
     got = compact.transform(batch)
     assert got.dtype == expected.dtype
     np.testing.assert_array_equal(got.toarray(), expected.toarray())
+
+
+@pytest.mark.parametrize("batch", [["the cat"], ["the"], [""], ["the cat", ""], ["the cat idiot"]])
+def test_batches_shorter_than_the_longest_n_gram(batch: list[str]) -> None:
+    params = {"ngram_range": (1, 4), "token_pattern": r"\S+"}
+    reference, compact = TfidfVectorizer(**params).fit(WORD_CORPUS), CompactTfidfVectorizer(**params).fit(WORD_CORPUS)
+    np.testing.assert_array_equal(compact.transform(batch).toarray(), reference.transform(batch).toarray())
 
 
 def test_tokens_that_would_break_the_numbering_are_counted_by_scikit_learn() -> None:
