@@ -101,12 +101,13 @@ def threshold_at_precision(
     return float(s[ok[-1]])
 
 
-def crop(page: Page) -> tuple[list[str], list[str]]:
-    """A page cut to the span from its first to its last non-boilerplate block, as the product gets pages."""
+def crop(page: Page, after: int = 0) -> tuple[list[str], list[str]]:
+    """A page cut to the span from its first to its last non-boilerplate block, as the product gets pages,
+    and up to `after` blocks past that (the site's footer, as whole scraped pages have it)."""
     keep = [i for i, label in enumerate(page.labels) if label != "boilerplate"]
     if not keep:
         return [], []
-    lo, hi = keep[0], keep[-1] + 1
+    lo, hi = keep[0], min(len(page.texts), keep[-1] + 1 + after)
     return page.texts[lo:hi], page.labels[lo:hi]
 
 

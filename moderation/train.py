@@ -275,11 +275,10 @@ def page_variants(
             texts_out.append(article + extra)
             labels_out.append(["article"] * len(article) + ["comment"] * len(extra))
             real.append(False)
-        content = [i for i, label in enumerate(page.labels) if label != "boilerplate"]
-        end = min(len(page.texts), content[-1] + 1 + footer_blocks)
-        if end > content[-1] + 1:
-            texts_out.append(page.texts[content[0] : end])
-            labels_out.append(page.labels[content[0] : end])
+        whole_texts, whole_labels = crop(page, after=footer_blocks)
+        if len(whole_texts) > len(texts):
+            texts_out.append(whole_texts)
+            labels_out.append(whole_labels)
             real.append(True)
     return texts_out, labels_out, real
 

@@ -64,6 +64,7 @@ def test_page_variants() -> None:
         ["boilerplate", "article", "article", "boilerplate", "comment", "boilerplate"],
     )
     assert crop(page) == (page.texts[1:5], page.labels[1:5])
+    assert crop(page, after=1) == crop(page, after=10) == (page.texts[1:], page.labels[1:])  # past the content
     texts, labels, real = page_variants([page], ["first comment\nits second line"], seed=0)
     assert real == [True, True, False]
     assert texts[0] == page.texts[1:5]
