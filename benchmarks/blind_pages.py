@@ -30,7 +30,8 @@ from pathlib import Path
 
 from sklearn.metrics import precision_recall_fscore_support
 
-from moderation.evaluate import MIN_EVAL_CHARS
+from moderation.datasets import Page
+from moderation.evaluate import MIN_EVAL_CHARS, crop
 from moderation.moderator import Moderator
 from moderation.segment import SEGMENT_LABELS
 
@@ -69,9 +70,7 @@ def main() -> None:
         if len(lines) != len(page["labels"]):
             raise SystemExit(f"{page['page']}: {len(lines)} lines but {len(page['labels'])} labels")
         if args.crop:
-            keep = [i for i, label in enumerate(page["labels"]) if label != "boilerplate"]
-            lines = lines[keep[0] : keep[-1] + 1]
-            page["labels"] = page["labels"][keep[0] : keep[-1] + 1]
+            lines, page["labels"] = crop(Page(page["page"], lines, page["labels"]))
         blocks = moderator.segment("\n".join(lines))
         predicted = [b.label for b in blocks]
         has.append((page["form"], ("comment" in predicted) == ("comment" in page["labels"])))

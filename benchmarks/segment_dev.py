@@ -83,6 +83,11 @@ def bare_own_comments(pages: Sequence[Page]) -> list[tuple[list[str], list[str]]
     return out
 
 
+def optional_c(value: str) -> float | None:
+    """A stage-one model's C from the command line: a number, or ``none`` for no such model."""
+    return None if value.lower() == "none" else float(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2])
@@ -90,13 +95,13 @@ def main() -> None:
     parser.add_argument("--text-C", type=float, default=PageSegmenter().text_C, help="stage-one word model C")
     parser.add_argument(
         "--char-C",
-        type=lambda v: None if v.lower() == "none" else float(v),
+        type=optional_c,
         default=PageSegmenter().char_C,
         help="stage-one character model C, or none",
     )
     parser.add_argument(
         "--style-C",
-        type=lambda v: None if v.lower() == "none" else float(v),
+        type=optional_c,
         default=PageSegmenter().style_C,
         help="stage-one style model C, or none",
     )
