@@ -13,13 +13,13 @@ arrays, one sparse-dense product per block. Its output equals the pipeline's to 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 import numpy as np
 from scipy import sparse
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 
 from .abuse import MaskedLogisticHeads, TextViews, text_views
@@ -60,24 +60,18 @@ class _Tfidf:
         return np.asarray(weighted @ self.weights, dtype=np.float64) / norms[:, None]
 
 
-def _word_counter(vectorizer: TfidfVectorizer) -> Callable[[Sequence[str]], sparse.csr_matrix]:
-    """The word n-gram counts of a fitted word TF-IDF, as :meth:`CompactTfidfVectorizer.word_counts` gives
-    them (a plain `TfidfVectorizer` is read as one); scikit-learn's counting where that declines."""
-    if not isinstance(vectorizer, CompactTfidfVectorizer):
-        compact = CompactTfidfVectorizer.__new__(CompactTfidfVectorizer)
-        compact.__dict__.update(vectorizer.__dict__)
-        vectorizer = compact
-    vectorizer.ngram_codes()  # now, in the process that loads the model, before any worker is forked
-
-    def counts(docs: Sequence[str]) -> sparse.csr_matrix:
-        found = vectorizer.word_counts(docs)
-        return found if found is not None else CountVectorizer.transform(vectorizer, docs)
-
-    return counts
+def _as_compact(vectorizer: TfidfVectorizer) -> CompactTfidfVectorizer:
+    """`vectorizer` itself, or a plain `TfidfVectorizer` read as a :class:`CompactTfidfVectorizer` (the same
+    fitted attributes), so that its words are counted on token ids too."""
+    if isinstance(vectorizer, CompactTfidfVectorizer):
+        return vectorizer
+    compact = CompactTfidfVectorizer.__new__(CompactTfidfVectorizer)
+    compact.__dict__.update(vectorizer.__dict__)
+    return compact
 
 
 def _plain_words(vectorizer: object) -> bool:
-    """Whether `vectorizer` is a word n-gram TF-IDF whose counts :func:`_word_counter` gives."""
+    """Whether `vectorizer` is a word n-gram TF-IDF whose counts :meth:`CompactTfidfVectorizer.word_counts` gives."""
     return (
         type(vectorizer) in (TfidfVectorizer, CompactTfidfVectorizer)
         and vectorizer.norm == "l2"
@@ -118,7 +112,9 @@ class CompiledAbuseModel:
         block = {name: weights[slices[name]] * float(scale.get(name, 1.0)) for name in ("words", "chars", "attack")}
         words, chars = fitted["words"][0], fitted["chars"][0]
         self.attack: AttackFeatures = fitted["attack"][0]
-        self.word_counts = _word_counter(words)
+        compact = _as_compact(words)
+        compact.ngram_codes()  # now, in the process that loads the model, before any worker is forked
+        self.word_counts = compact.count_matrix
         self.char_counts = chars.counts
         self.words = _Tfidf(words, block["words"])
         self.chars = _Tfidf(chars, block["chars"])

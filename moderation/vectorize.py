@@ -10,12 +10,12 @@ which is what makes character n-grams affordable in a comment stream (most words
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 _ROW = np.dtype([("index", "<i4"), ("count", "<f4")])
@@ -164,15 +164,17 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         """The count matrix by this class's own counting, or None where scikit-learn counts."""
         return self.word_counts(documents) if self.plain_words else None
 
+    def count_matrix(self, documents: Sequence[str]) -> sparse.csr_matrix:
+        """The n-gram count matrix `transform` weighs: by this class's own counting where it applies, else
+        scikit-learn's."""
+        counts = self._own_counts(list(documents))
+        return counts if counts is not None else CountVectorizer.transform(self, documents)
+
     def transform(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
         if isinstance(raw_documents, str):
             raise ValueError("Iterable over raw text documents expected, string object received.")
         check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
-        documents = list(raw_documents)
-        counts = self._own_counts(documents)
-        if counts is None:
-            return super().transform(documents)
-        return self._tfidf.transform(counts, copy=False)
+        return self._tfidf.transform(self.count_matrix(list(raw_documents)), copy=False)
 
 
 class WordwiseCharTfidf(CompactTfidfVectorizer):
