@@ -42,7 +42,7 @@ from .batch import STDIN, STDIN_NAME, InputFormat, OutputError, Record, check_in
 from .datasets import CATEGORIES
 from .errors import InputFormatError, ModerationError
 from .frames import MAX_TEXT_CHARS, SCORE_COLUMNS, check_keep, too_long
-from .moderator import Moderator
+from .moderator import SCORING_MODELS, Moderator
 
 log = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ once per worker by :func:`_load_in_worker`. Only ever a verified bundle."""
 def _load_in_worker(path: str, flag_on: tuple[str, ...]) -> None:
     global _worker_moderator
     if _worker_moderator is None:
-        _worker_moderator = Moderator.load(path, flag_on)
+        _worker_moderator = Moderator.load(path, flag_on, SCORING_MODELS)
 
 
 def _score_texts(texts: list[str]) -> list[tuple[float, bool, list[str], list[float]]]:
@@ -292,7 +292,7 @@ def score_archive(
         raise OutputError(f"{output}: cannot write: folder {output.parent} does not exist")
     rejects_path = Path(rejects) if rejects is not None else output.with_name(output.name + ".rejects.jsonl")
     jobs = max(1, jobs or os.cpu_count() or 1)
-    moderator = Moderator.load(bundle, flag_on or None)
+    moderator = Moderator.load(bundle, flag_on or None, SCORING_MODELS)
     options = {
         "text_column": text_column,
         "id_column": id_column,

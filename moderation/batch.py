@@ -20,7 +20,7 @@ import logging
 import os
 import secrets
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -543,9 +543,13 @@ def write_jsonl(rows: Iterable[Any], out: TextIO) -> int:
 # ------------------------------------------------------------------------------------------ the model
 
 
-def load_moderator(path: str | os.PathLike[str] | None = None, flag_on: str | Sequence[str] | None = None) -> Moderator:
+def load_moderator(
+    path: str | os.PathLike[str] | None = None,
+    flag_on: str | Sequence[str] | None = None,
+    models: Collection[str] | None = None,
+) -> Moderator:
     """Load a bundle like :meth:`Moderator.load`, with a clear error when the folder does not exist."""
-    return Moderator.load(check_bundle_folder(path), flag_on=flag_on)
+    return Moderator.load(check_bundle_folder(path), flag_on=flag_on, models=models)
 
 
 def check_bundle_folder(path: str | os.PathLike[str] | None = None) -> Path:

@@ -14,6 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,7 +84,8 @@ def _canonicalise(obj: Any, seen: set[int] | None = None) -> None:
 
 @dataclass
 class Bundle:
-    """A loaded bundle: its folder, its card and its fitted models by name."""
+    """A loaded bundle: its folder, its card and its fitted models by name (every model the card lists, or
+    the ones asked for: see :func:`load_bundle`)."""
 
     path: Path
     card: dict[str, Any]
@@ -162,14 +164,24 @@ def verify_bundle(path: str | os.PathLike[str]) -> dict[str, Any]:
     return card
 
 
-def load_bundle(path: str | os.PathLike[str] | None = None) -> Bundle:
-    """Verify, then load, the bundle at `path` (default: :func:`default_bundle_path`)."""
+def load_bundle(path: str | os.PathLike[str] | None = None, models: Collection[str] | None = None) -> Bundle:
+    """Verify, then load, the bundle at `path` (default: :func:`default_bundle_path`).
+
+    Every artifact is checked against the card; only `models` (names the card lists; default all) are
+    unpickled, so a job that needs one model does not hold the others in memory.
+    """
     folder = Path(path) if path is not None else default_bundle_path()
     card = verify_bundle(folder)
-    models = {}
-    for name, meta in card["artifacts"].items():
+    artifacts = card["artifacts"]
+    wanted = list(artifacts) if models is None else list(models)
+    missing = [name for name in wanted if name not in artifacts]
+    if missing:
+        raise BundleError(f"bundle {folder} has no {', '.join(missing)} model")
+    loaded = {}
+    for name in wanted:
+        meta = artifacts[name]
         try:
-            models[name] = joblib.load(folder / meta["file"])
+            loaded[name] = joblib.load(folder / meta["file"])
         except Exception as exc:  # a verified file that still fails to unpickle: wrong library versions
             raise BundleError(f"bundle {folder}: cannot load {meta['file']}: {exc}") from exc
-    return Bundle(folder, card, models)
+    return Bundle(folder, card, loaded)

@@ -344,6 +344,7 @@ def score(
     interrupted run. --engine dask runs the same scoring on a Dask cluster.
     """
     from . import batch
+    from .moderator import SCORING_MODELS
 
     sources = inputs or [batch.STDIN]
     stdin = _stdin()
@@ -356,7 +357,7 @@ def score(
         return
     with _reported():
         batch.check_inputs(sources, input_format.value, stdin)
-        moderator = batch.load_moderator(model, flag_on)
+        moderator = batch.load_moderator(model, flag_on, None if explain else SCORING_MODELS)
         batch.score_inputs(
             moderator,
             sources,

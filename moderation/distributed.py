@@ -46,7 +46,7 @@ from .batch import OutputError
 from .bundle import verify_bundle
 from .errors import BundleIntegrityError, ConfigurationError, InputFormatError, ModerationError
 from .frames import MAX_TEXT_CHARS, REJECT_COLUMNS, check_keep, dumps, output_schema, score_frame
-from .moderator import Moderator, parse_flag_on
+from .moderator import SCORING_MODELS, Moderator, parse_flag_on
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
@@ -126,7 +126,7 @@ def _worker_moderator(bundle: str, fingerprint: str, flag_on: tuple[str, ...] | 
     with _MODERATORS_LOCK:  # a worker with several threads loads the bundle once, not once a thread
         moderator = _MODERATORS.get(key)
         if moderator is None:
-            moderator = Moderator.load(bundle, flag_on)
+            moderator = Moderator.load(bundle, flag_on, SCORING_MODELS)
             if bundle_fingerprint(moderator.card) != fingerprint:
                 raise BundleIntegrityError(f"bundle {bundle} changed on disk after the client verified it")
             while len(_MODERATORS) >= WORKER_CACHE_SIZE:

@@ -1133,7 +1133,7 @@ def _is_innocent(word: str, innocent: frozenset[str]) -> bool:
     return any(word.endswith(end) and word[: -len(end)] in innocent for end in ("s", "es", "ed", "d", "ing", "er"))
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=16_384)
 def _word_evidence(
     word: str, innocent: frozenset[str], near: frozenset[str], near_insults: frozenset[str] = frozenset()
 ) -> tuple[str, ...]:

@@ -7,7 +7,7 @@ so every caller scores the same way.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +20,7 @@ from .compiled import AbuseModel, compile_abuse_model
 from .datasets import CATEGORIES, LABELS
 from .errors import BundleError, ConfigurationError
 from .explain import DEFAULT_SPAN_CUTOFF, Span, explain
+from .normalize import prepare
 from .segment import SEGMENT_LABELS, PageSegmenter, group_comments
 
 DEFAULT_FLAG_ON: tuple[str, ...] = ("identity_attack", "insult", "threat", "severe_toxicity", "abuse")
@@ -31,6 +32,11 @@ ATTACK_CATEGORIES: tuple[str, ...] = ("identity_attack", "insult", "threat", "se
 """The categories that make a comment abuse of a person (the `abuse` label is positive wherever one is):
 they flag only where `abuse` agrees, above the card's floor. Toxicity and profanity, which a site may
 add to the flag policy, are not held to it."""
+
+
+SCORING_MODELS: tuple[str, ...] = ("abuse",)
+"""The bundle models :meth:`Moderator.score` needs without explanations: what a scoring-only job loads
+(``Moderator.load(path, models=SCORING_MODELS)``) to leave the segmenter and the span tagger on disk."""
 
 
 def parse_flag_on(value: str | Sequence[str] | None) -> tuple[str, ...] | None:
@@ -148,12 +154,14 @@ class Moderator:
 
     def __init__(self, bundle: Bundle, flag_on: str | Sequence[str] | None = None) -> None:
         for name in ("abuse", "segmenter"):
-            if name not in bundle.models:
+            if name not in bundle.card.get("artifacts", {}):
                 raise BundleError(f"bundle {bundle.path} has no {name} model")
+        if "abuse" not in bundle.models:
+            raise BundleError(f"bundle {bundle.path}: the abuse model was not loaded")
         self.bundle = bundle
         self.abuse_model = bundle.models["abuse"]
         self.scorer: AbuseModel = compile_abuse_model(self.abuse_model)
-        self.segmenter: PageSegmenter = bundle.models["segmenter"]
+        prepare()  # the normaliser's character tables, with the model, before any worker is forked
         thresholds = bundle.card.get("thresholds", {})
         missing = [label for label in LABELS if label not in thresholds]
         if missing:
@@ -165,12 +173,34 @@ class Moderator:
         self.abuse_floor = float(policy.get("abuse_floor", 0.0))
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str] | None = None, flag_on: str | Sequence[str] | None = None) -> Moderator:
+    def load(
+        cls,
+        path: str | os.PathLike[str] | None = None,
+        flag_on: str | Sequence[str] | None = None,
+        models: Collection[str] | None = None,
+    ) -> Moderator:
         """Verify and load a bundle (default: `$MODERATION_MODEL` or the shipped one).
 
-        `flag_on` overrides the card's flag policy: the labels whose threshold flags a comment.
+        `flag_on` overrides the card's flag policy: the labels whose threshold flags a comment. `models`
+        names the bundle models to load (default all; :data:`SCORING_MODELS` for scoring alone): a method
+        that needs one left on disk raises :class:`~moderation.errors.BundleError`.
         """
-        return cls(load_bundle(path), flag_on)
+        return cls(load_bundle(path, models), flag_on)
+
+    def _model(self, name: str) -> Any:
+        """The bundle's `name` model, ``None`` when the bundle has none; an error when it has one that was
+        not loaded (never a silent fallback to scoring without it)."""
+        if name in self.bundle.models:
+            return self.bundle.models[name]
+        if name in self.bundle.card.get("artifacts", {}):
+            raise BundleError(f"bundle {self.path}: the {name} model was not loaded (see Moderator.load's models)")
+        return None
+
+    @property
+    def segmenter(self) -> PageSegmenter:
+        """The page segmenter."""
+        segmenter: PageSegmenter = self._model("segmenter")
+        return segmenter
 
     @property
     def card(self) -> dict[str, Any]:
@@ -213,7 +243,7 @@ class Moderator:
         none otherwise. `score` is the text's own, if known."""
         if score is None:
             [score] = self.decide(self.predict_proba([text]))
-        return explain(self.scorer, text, self.span_cutoff, self.bundle.models.get("spans"), toxic=score.toxic)
+        return explain(self.scorer, text, self.span_cutoff, self._model("spans"), toxic=score.toxic)
 
     def score(self, texts: Sequence[str], explain: bool = False) -> list[Score]:
         """Score comments for abuse, one :class:`Score` per text, in order; with `explain`, add their spans."""

@@ -58,13 +58,13 @@ _CACHE_LIMIT = 200_000  # distinct characters kept in the per-character table; b
 def _lookalikes() -> dict[str, str]:
     """Single non-ASCII characters → the ASCII letter they look like (as cased in the Unicode data).
 
-    From the confusables data bundled with `confusable_homoglyphs` (Unicode's confusables.txt); loaded on the
-    first non-ASCII text, so plain-ASCII workloads never pay for it.
+    From the confusables data bundled with `confusable_homoglyphs` (Unicode's confusables.txt), read from its
+    file rather than imported: the module that holds it would keep all 6 MB of it for the process's life.
     """
-    from confusable_homoglyphs.confusables import confusables_data
+    from confusable_homoglyphs.utils import load
 
     table: dict[str, str] = {}
-    for char, homoglyphs in confusables_data.items():
+    for char, homoglyphs in load("confusables.json").items():
         if len(char) != 1 or char.isascii():
             continue
         letters = sorted(h["c"] for h in homoglyphs if len(h["c"]) == 1 and h["c"].isascii() and h["c"].isalpha())
@@ -195,6 +195,15 @@ def _homoglyphs() -> dict[str, str]:
 def _homoglyph_re() -> re.Pattern[str]:
     """Any letter of :func:`_homoglyphs`: texts without one skip rule 3."""
     return re.compile("[" + "".join(map(re.escape, sorted(_homoglyphs()))) + "]")
+
+
+def prepare() -> None:
+    """Build now the character tables normalisation otherwise builds on the first text that needs them (the
+    marks and lookalike letters of the Unicode data, about 0.15 s): in a process that loads a model, so that
+    no request pays for them and forked workers share one copy instead of each building its own."""
+    _marks_re()
+    _homoglyph_re()
+    _abusive_words()
 
 
 # --- Rules on the folded text ---------------------------------------------------------------------------

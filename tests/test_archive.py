@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from moderation import archive
+from moderation import archive, bundle, moderator
 from moderation.archive import ResumeError, score_archive
 from moderation.datasets import CATEGORIES
 from moderation.errors import InputFormatError
-from moderation.moderator import Moderator
+from moderation.moderator import SCORING_MODELS, Moderator
 
 TEXTS = ["you are an idiot", "thanks for the thoughtful article", "i will kill you", "great work, council"]
 
@@ -108,6 +108,21 @@ def test_worker_processes_give_the_same_bytes(tmp_path: Path, tiny_bundle: Path)
     run(tiny_bundle, [str(source)], tmp_path / "one.parquet", jobs=1)
     run(tiny_bundle, [str(source)], tmp_path / "two.parquet", jobs=2)
     assert (tmp_path / "one.parquet").read_bytes() == (tmp_path / "two.parquet").read_bytes()
+
+
+def test_an_archive_run_leaves_the_segmenter_on_disk(
+    tmp_path: Path, tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Scoring needs the abuse model alone: the others would only add to every run's memory."""
+    loads: list[object] = []
+
+    def load_bundle(path: object, models: object = None) -> object:
+        loads.append(models)
+        return bundle.load_bundle(path, models)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(moderator, "load_bundle", load_bundle)
+    run(tiny_bundle, [str(write_csv(tmp_path / "c.csv", 20))], tmp_path / "out.jsonl")
+    assert loads == [SCORING_MODELS]
 
 
 @pytest.mark.parametrize("suffix", [".jsonl", ".csv", ".parquet"])

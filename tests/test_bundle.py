@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from moderation.bundle import load_bundle, read_card, save_bundle, sha256_file, verify_bundle
+from moderation.bundle import DEFAULT_BUNDLE, load_bundle, read_card, save_bundle, sha256_file, verify_bundle
 from moderation.errors import BundleError, BundleIntegrityError
-from moderation.moderator import Moderator
+from moderation.moderator import SCORING_MODELS, Moderator
 
 
 def _copy(bundle: Path, tmp_path: Path) -> Path:
@@ -87,3 +87,39 @@ def test_save_replaces_existing_bundle_whole(tiny_bundle: Path, tmp_path: Path) 
     save_bundle(target, loaded.models, {**card, "version": "two"})
     assert read_card(target)["version"] == "two"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["b"]  # no temporary or backup folders left
+
+
+# --- loading some of a bundle's models -----------------------------------------------------------------
+
+
+def test_load_named_models_only_still_verifies_every_artifact(tiny_bundle: Path, tmp_path: Path) -> None:
+    loaded = load_bundle(tiny_bundle, models=["abuse"])
+    assert set(loaded.models) == {"abuse"}
+    assert set(loaded.card["artifacts"]) == {"abuse", "segmenter"}
+    copy = _copy(tiny_bundle, tmp_path)
+    segmenter = copy / "segmenter.joblib"
+    segmenter.write_bytes(segmenter.read_bytes()[:-10])  # a model that is not loaded is still checked
+    with pytest.raises(BundleIntegrityError, match=r"segmenter\.joblib"):
+        load_bundle(copy, models=["abuse"])
+    with pytest.raises(BundleError, match="no spans model"):
+        load_bundle(tiny_bundle, models=["abuse", "spans"])
+
+
+def test_scoring_moderator_scores_alike_and_refuses_what_it_did_not_load(
+    tiny_bundle: Path, tiny_moderator: Moderator
+) -> None:
+    scoring = Moderator.load(tiny_bundle, models=SCORING_MODELS)
+    assert set(scoring.bundle.models) == set(SCORING_MODELS)
+    texts = ["you are an idiot", "thanks for the article"]
+    assert [s.to_dict() for s in scoring.score(texts)] == [s.to_dict() for s in tiny_moderator.score(texts)]
+    with pytest.raises(BundleError, match="segmenter model was not loaded"):
+        scoring.segment("An article line.\nA comment line.")
+    with pytest.raises(BundleError, match="abuse model was not loaded"):
+        Moderator.load(tiny_bundle, models=["segmenter"])
+
+
+def test_explanations_never_fall_back_silently_when_the_span_tagger_was_left_on_disk() -> None:
+    scoring = Moderator.load(DEFAULT_BUNDLE, models=SCORING_MODELS)
+    assert "spans" in scoring.card["artifacts"]
+    with pytest.raises(BundleError, match="spans model was not loaded"):
+        scoring.score(["you are an idiot"], explain=True)

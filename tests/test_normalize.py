@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +21,22 @@ obfuscated_text = st.text(alphabet=OBFUSCATION_ALPHABET, max_size=40)
 
 
 # --- Characters -------------------------------------------------------------------------------------------
+
+
+def test_loading_a_model_builds_the_character_tables_without_keeping_the_unicode_data(tiny_bundle: Path) -> None:
+    """Built when the model loads (so forked batch workers share them), from the confusables file read and let
+    go: importing `confusable_homoglyphs.confusables` would hold its 6 MB in every process for good."""
+    script = (
+        "import sys\n"
+        "from moderation import normalize\n"
+        "from moderation.moderator import Moderator\n"
+        f"Moderator.load({str(tiny_bundle)!r})\n"
+        "built = [f.cache_info().currsize for f in (normalize._marks_re, normalize._homoglyph_re)]\n"
+        "assert built == [1, 1], built\n"
+        "assert 'confusable_homoglyphs.confusables' not in sys.modules\n"
+        "assert normalize.normalize('\\u0455tup\\u0456d') == 'stupid'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
 
 
 def test_case_whitespace_and_width_fold() -> None:
