@@ -1,7 +1,7 @@
 """Choosing the segmenter's decoding on Dragnet *training* pages only: a development split, never the test split.
 
     .venv/bin/python benchmarks/segment_dev.py [--seeds 1 2] [--weights 0.5 1 2] [--text-C C] [--char-C C|none]
-        [--style-C C|none] [--comment-pages N] [--footer-blocks N] [--data DIR]
+        [--style-C C|none] [--comment-pages N] [--footer-blocks N] [--relabel-threads] [--data DIR]
 
 For each seed, a fifth of the Dragnet train pages is held out as a development split; the segmenter is
 trained on the rest as `moderation train` trains it (the same page forms, reader comments from the
@@ -18,7 +18,9 @@ positives and negatives, per form, as `benchmarks/evaluate.py` computes them for
 `--text-C`, `--char-C` and `--style-C` set the regularisation of the segmenter's stage-one word, character
 and style models (`none`: no such model), `--comment-pages` how many form-3 pages each training page
 gives (the development pages always give one) and `--footer-blocks` the footer of its form-4 page (0: no
-such page), to compare these choices on the same splits.
+such page), and `--relabel-threads` labels the reader-comment threads that a training page's gold text
+counts as article as comments (`moderation.datasets.relabel_comment_thread`), to compare these choices on
+the same splits.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import precision_recall_fscore_support
 
-from moderation.datasets import Page, data_dir, load_abuse_data, load_pages
+from moderation.datasets import Page, data_dir, load_abuse_data, load_pages, relabel_comment_thread
 from moderation.evaluate import MIN_EVAL_CHARS, crop
 from moderation.segment import SEGMENT_LABELS, PageSegmenter, decode, grammar_scores, is_comment_header
 from moderation.train import COMMENT_DATASETS, COMMENT_PAGES, FOOTER_BLOCKS, page_variants
@@ -109,6 +111,11 @@ def main() -> None:
     parser.add_argument(
         "--footer-blocks", type=int, default=FOOTER_BLOCKS, help="footer blocks of the form-4 training pages (0: none)"
     )
+    parser.add_argument(
+        "--relabel-threads",
+        action="store_true",
+        help="label the reader-comment threads that training pages' gold counts as article as comments",
+    )
     parser.add_argument("--data", type=Path, default=None)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
@@ -129,7 +136,8 @@ def main() -> None:
         dev_texts, dev_labels, _ = page_variants(train_pages[:held], held_out_comments, seed)
         forms = {f: list(zip(dev_texts[f::3], dev_labels[f::3], strict=True)) for f in range(3)}
         forms[3] = bare_own_comments(train_pages[:held])
-        texts, labels, real = page_variants(train_pages[held:], comments, 0, args.comment_pages, args.footer_blocks)
+        fit_pages = [relabel_comment_thread(p) if args.relabel_threads else p for p in train_pages[held:]]
+        texts, labels, real = page_variants(fit_pages, comments, 0, args.comment_pages, args.footer_blocks)
         log.info(
             "seed %d: %d development pages, segmenter (text_C %s, char_C %s, style_C %s) trained on %d pages "
             "(%d of form 3 each, form 4 with %d footer blocks)",

@@ -451,6 +451,50 @@ class Page:
     labels: list[str]
 
 
+_COMMENT_COUNT = re.compile(r"^\W*(?:\d+|no|one)\s+(?:comments?|responses?|replies|thoughts?)\b|^comments?\s*\(\d+\)")
+"""A comment-count line: "37 comments", "{ 18 comments… read them below or add one }", "Comments (87)"."""
+
+
+def _dated_header(text: str) -> bool:
+    """A comment header with a date, a time or a closing colon ("X says:"): not a line that names today."""
+    from .segment import is_comment_header  # late: the segmenter's module is not needed to read data
+
+    return is_comment_header(text) and (any(c.isdigit() for c in text) or text.rstrip().endswith(":"))
+
+
+def comment_thread_in_article(page: Page) -> int | None:
+    """Where a reader-comment thread that the page's gold labels count as article starts (its comment-count
+    line), or None.
+
+    The Dragnet gold text of a few pages pastes the reader comments into the main content, and the labels
+    come from aligning that text (see the pages README). Such a thread shows, on a page with no comment
+    block, as a comment-count line followed within six blocks by a comment header labelled article (a line
+    with a date or time, "X says:", "by X on ...") and by at least three such headers in all.
+    """
+    if "comment" in page.labels:
+        return None
+    texts, labels = page.texts, page.labels
+    for i, text in enumerate(texts):
+        if _COMMENT_COUNT.search(normalize(text)):
+            headers = [j for j in range(i + 1, len(texts)) if labels[j] == "article" and _dated_header(texts[j])]
+            if len(headers) >= 3 and headers[0] <= i + 6:
+                return i
+    return None
+
+
+def relabel_comment_thread(page: Page) -> Page:
+    """`page` with a thread found by :func:`comment_thread_in_article` labelled as the pages label comment
+    sections (its count line boilerplate, its blocks comments); any other page as it is."""
+    start = comment_thread_in_article(page)
+    if start is None:
+        return page
+    labels = [
+        "boilerplate" if i == start else "comment" if i > start and label == "article" else label
+        for i, label in enumerate(page.labels)
+    ]
+    return Page(page.id, page.texts, labels)
+
+
 def load_pages(root: str | os.PathLike[str] | None = None) -> tuple[list[Page], dict[str, str]]:
     """The Dragnet pages and the benchmark's own split (page id → ``train``/``test``)."""
     base = data_dir(root) / "pages"

@@ -111,15 +111,26 @@ def crop(page: Page, after: int = 0) -> tuple[list[str], list[str]]:
     return page.texts[lo:hi], page.labels[lo:hi]
 
 
-def segment_report(segmenter: PageSegmenter, pages: Sequence[Page]) -> dict[str, object]:
+def segment_report(segmenter: PageSegmenter, pages: Sequence[Page], without: Sequence[Page] = ()) -> dict[str, object]:
     """Per-label precision/recall/F1 on cropped pages (blocks ≥ 40 characters) and page-level
-    accuracy of "this page has comments"."""
-    truth, pred, has = [], [], []
+    accuracy of "this page has comments"; the same figures without the pages of `without` (each page is
+    segmented once) under ``"without"``, when given."""
+    left_out = {id(page) for page in without}
+    decoded = []
     for page in pages:
         texts, labels = crop(page)
-        if not texts:
-            continue
-        decoded = segmenter.predict(texts)
+        if texts:
+            decoded.append((id(page) in left_out, texts, labels, segmenter.predict(texts)))
+    report = _segment_scores([(texts, labels, said) for _, texts, labels, said in decoded])
+    if without:
+        report["without"] = _segment_scores([(t, labels, said) for out, t, labels, said in decoded if not out])
+    return report
+
+
+def _segment_scores(pages: Sequence[tuple[list[str], list[str], list[str]]]) -> dict[str, object]:
+    """The figures of :func:`segment_report` for (texts, gold labels, decoded labels) of each page."""
+    truth, pred, has = [], [], []
+    for texts, labels, decoded in pages:
         has.append(("comment" in labels) == ("comment" in decoded))
         for text, t, p in zip(texts, labels, decoded, strict=True):
             if len(text) >= MIN_EVAL_CHARS:

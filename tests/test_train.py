@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import tiny_pages
 from fake_data import write_fake_data
 
 from moderation.bundle import MODELS_DIR, read_card
-from moderation.datasets import DATASETS, LABELS, Page
+from moderation.datasets import DATASETS, LABELS, Page, comment_thread_in_article, relabel_comment_thread
 from moderation.errors import TrainingDataError
-from moderation.evaluate import crop, threshold_at_precision
+from moderation.evaluate import crop, segment_report, threshold_at_precision
 from moderation.moderator import Moderator
 from moderation.train import _shown_path, choose_abuse_floor, choose_thresholds, page_variants, train_bundle
 
@@ -55,6 +56,42 @@ def test_abuse_floor_is_the_highest_that_keeps_the_abuse_flagged() -> None:
     assert floor == 0.1  # every abusive row has abuse >= 0.12: the highest floor tried below that
     proba[:5, 0] = 0.005  # five abusive rows only the threat head sees
     assert choose_abuse_floor(proba, valid, limits) == 0.0
+
+
+_THREAD = ["12 comments", "Anna July 18, 2012 at 4:09 pm", "Great post!", "Reply", "Tom says:", "Thanks.", "Reply"]
+_THREAD += ["Kim July 19, 2012 at 9:00 am", "Agreed, though the figures were late."]
+
+
+def _page(thread_label: str) -> Page:
+    texts = ["Menu", "The budget vote", "The council approved the budget on Tuesday.", "It funds schools.", *_THREAD]
+    labels = ["boilerplate", "article", "article", "article", "boilerplate"]
+    labels += [("boilerplate" if text == "Reply" else thread_label) for text in _THREAD[1:]]
+    return Page("p", texts, labels)
+
+
+def test_a_comment_thread_the_gold_counts_as_article_is_found_and_relabelled() -> None:
+    noisy = _page("article")
+    assert comment_thread_in_article(noisy) == 4  # its count line
+    fixed = relabel_comment_thread(noisy)
+    assert fixed.texts == noisy.texts and fixed.labels == _page("comment").labels
+    assert comment_thread_in_article(_page("comment")) is None
+    assert relabel_comment_thread(_page("comment")) == _page("comment")
+    live = Page("live", ["Marathon: live splits", "5km - 15:23", "10km - 30:46", "15km - 44:58"], ["article"] * 4)
+    assert comment_thread_in_article(live) is None  # dated article lines with no comment count before them
+    today = ["4 Comments", "Written on August 9, 2012 by Rich Johnston", "USA Today could not wait until 9am!"]
+    today += ["The deal is done.", "USA Today reports on the deal"]
+    assert comment_thread_in_article(Page("t", today, ["article"] * 5)) is None  # naming today is no header
+    with_comments = Page("c", [*noisy.texts, "Nice post"], [*noisy.labels, "comment"])
+    assert comment_thread_in_article(with_comments) is None  # its comments are labelled already
+
+
+def test_segment_report_without_some_pages_equals_a_report_on_the_rest(tiny_moderator: Moderator) -> None:
+    texts, labels = tiny_pages(seed=1)
+    pages = [Page(str(i), t, lab) for i, (t, lab) in enumerate(zip(texts, labels, strict=True))]
+    report = segment_report(tiny_moderator.segmenter, pages, without=pages[:5])
+    assert report["pages"] == len(pages) and report["without"]["pages"] == len(pages) - 5
+    assert report["without"] == segment_report(tiny_moderator.segmenter, pages[5:])
+    assert "without" not in segment_report(tiny_moderator.segmenter, pages)
 
 
 def test_page_variants() -> None:
