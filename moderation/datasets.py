@@ -7,6 +7,7 @@ A NaN is masked out of training for that label, never read as a negative.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import contextlib
 import gzip
@@ -473,11 +474,15 @@ def comment_thread_in_article(page: Page) -> int | None:
     """
     if "comment" in page.labels:
         return None
-    texts, labels = page.texts, page.labels
-    for i, text in enumerate(texts):
+    headers = [
+        j
+        for j, (text, label) in enumerate(zip(page.texts, page.labels, strict=True))
+        if label == "article" and _dated_header(text)
+    ]
+    for i, text in enumerate(page.texts):
         if _COMMENT_COUNT.search(normalize(text)):
-            headers = [j for j in range(i + 1, len(texts)) if labels[j] == "article" and _dated_header(texts[j])]
-            if len(headers) >= 3 and headers[0] <= i + 6:
+            after = headers[bisect.bisect_right(headers, i) :]
+            if len(after) >= 3 and after[0] <= i + 6:
                 return i
     return None
 
