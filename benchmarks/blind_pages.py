@@ -26,6 +26,7 @@ import argparse
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from sklearn.metrics import precision_recall_fscore_support
@@ -39,6 +40,36 @@ log = logging.getLogger("benchmarks.blind_pages")
 
 SETS = {"1": "pages", "2": "pages2", "3": "pages3"}
 """Each blind page set's folder under `benchmarks/blind/`."""
+
+
+@dataclass(frozen=True)
+class BlindPage:
+    """One blind page: its file name, form (``no_comments``, ``bare_comments``, ``marked_comments``), its
+    non-empty lines and their labels."""
+
+    id: str
+    form: str
+    texts: list[str]
+    labels: list[str]
+
+
+def load_set(which: str, cropped: bool = False) -> list[BlindPage]:
+    """The pages of blind set `which` (``1``, ``2`` or ``3``), each cut to its first-to-last
+    non-boilerplate span when `cropped`, as the Dragnet evaluation cuts its pages."""
+    folder = Path(__file__).parent / "blind" / SETS[which]
+    out = []
+    for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line:
+            continue
+        page = json.loads(line)
+        lines = [text for text in (folder / page["page"]).read_text(encoding="utf-8").splitlines() if text.strip()]
+        labels = page["labels"]
+        if len(lines) != len(labels):
+            raise SystemExit(f"{folder / page['page']}: {len(lines)} lines but {len(labels)} labels")
+        if cropped:
+            lines, labels = crop(Page(page["page"], lines, labels))
+        out.append(BlindPage(page["page"], page["form"], lines, labels))
+    return out
 
 
 def figures(truth: Sequence[str], predicted: Sequence[str]) -> str:
@@ -59,31 +90,24 @@ def main() -> None:
     )
     parser.add_argument("--set", choices=sorted(SETS), default="1", help="which blind page set (default: 1)")
     args = parser.parse_args()
-    folder = Path(__file__).parent / "blind" / SETS[args.set]
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     moderator = Moderator.load(args.model)
-    pages = [json.loads(line) for line in (folder / "labels.jsonl").read_text(encoding="utf-8").splitlines() if line]
     rows: list[tuple[str, str, str, str]] = []  # form, text, truth, predicted
     has: list[tuple[str, bool]] = []
-    for page in pages:
-        lines = [line for line in (folder / page["page"]).read_text(encoding="utf-8").splitlines() if line.strip()]
-        if len(lines) != len(page["labels"]):
-            raise SystemExit(f"{page['page']}: {len(lines)} lines but {len(page['labels'])} labels")
-        if args.crop:
-            lines, page["labels"] = crop(Page(page["page"], lines, page["labels"]))
-        blocks = moderator.segment("\n".join(lines))
+    for page in load_set(args.set, args.crop):
+        blocks = moderator.segment("\n".join(page.texts))
         predicted = [b.label for b in blocks]
-        has.append((page["form"], ("comment" in predicted) == ("comment" in page["labels"])))
-        for block, truth in zip(blocks, page["labels"], strict=True):
-            rows.append((page["form"], block.text, truth, block.label))
+        has.append((page.form, ("comment" in predicted) == ("comment" in page.labels)))
+        for block, truth in zip(blocks, page.labels, strict=True):
+            rows.append((page.form, block.text, truth, block.label))
             if args.show_errors and truth != block.label:
-                log.info("%s line %d: %s read as %s: %.70s", page["page"], block.line, truth, block.label, block.text)
+                log.info("%s line %d: %s read as %s: %.70s", page.id, block.line, truth, block.label, block.text)
     log.info(
         "Blind pages, set %s, model %s %s: %d pages, %d blocks",
         args.set,
         moderator.name,
         moderator.version,
-        len(pages),
+        len(has),
         len(rows),
     )
     log.info("label precision/recall/F1")

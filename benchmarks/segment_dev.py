@@ -14,7 +14,9 @@ real, topical comments with nothing to mark them. Their block probabilities are 
 with transition scores fitted on every training page form, or on the real page forms only (without the
 made-up pages that append comments to every article), at each transition weight. Prints article,
 comment and boilerplate F1 (blocks of 40 characters or more) and "has comments" accuracy with its false
-positives and negatives, per form, as `benchmarks/evaluate.py` computes them for the test split.
+positives and negatives, per form, as `benchmarks/evaluate.py` computes them for the test split; then,
+at the segmenter's own decoding, "has comments" on blind page sets 1 and 2 (`benchmarks/blind_pages.py`;
+set 3 stays held out), whole and cropped, and every seed block it labels wrong.
 `--text-C`, `--char-C` and `--style-C` set the regularisation of the segmenter's stage-one word, character
 and style models (`none`: no such model), `--comment-pages` how many form-3 pages each training page
 gives (the development pages always give one) and `--footer-blocks` the footer of its form-4 page (0: no
@@ -26,16 +28,19 @@ the same splits.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import random
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from blind_pages import load_set  # benchmarks/blind_pages.py, beside this script
 from sklearn.metrics import precision_recall_fscore_support
 
 from moderation.datasets import Page, data_dir, load_abuse_data, load_pages, relabel_comment_thread
 from moderation.evaluate import MIN_EVAL_CHARS, crop
+from moderation.moderator import page_lines
 from moderation.segment import SEGMENT_LABELS, PageSegmenter, decode, grammar_scores, is_comment_header
 from moderation.train import COMMENT_DATASETS, COMMENT_PAGES, FOOTER_BLOCKS, page_variants
 
@@ -83,6 +88,44 @@ def bare_own_comments(pages: Sequence[Page]) -> list[tuple[list[str], list[str]]
         if article and comments:
             out.append((article + comments, ["article"] * len(article) + ["comment"] * len(comments)))
     return out
+
+
+def blind_figures(segmenter: PageSegmenter, which: str) -> str:
+    """How many pages of blind set `which` the segmenter says rightly whether they have comments, whole and
+    cropped, and how many of its bare-comment pages."""
+    parts = []
+    for cropped in (False, True):
+        right = [
+            (page.form, ("comment" in segmenter.predict(page.texts)) == ("comment" in page.labels))
+            for page in load_set(which, cropped)
+        ]
+        bare = [ok for form, ok in right if form == "bare_comments"]
+        parts.append(
+            f"{'cropped' if cropped else 'whole'} {sum(ok for _, ok in right)}/{len(right)} "
+            f"(bare comments {sum(bare)}/{len(bare)})"
+        )
+    return ", ".join(parts)
+
+
+def seed_errors(segmenter: PageSegmenter) -> list[str]:
+    """Every block of the seed pages (`seeds/`) that `segmenter` labels otherwise than `expected.jsonl`."""
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    errors = []
+    for line in (seeds / "expected.jsonl").read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        page = json.loads(line)
+        lines = page_lines((seeds / page["file"]).read_text(encoding="utf-8"))
+        proba = segmenter.predict_proba([text for _, text in lines])
+        decoded = segmenter.decode_proba(proba)
+        expected = {block["line"]: block["label"] for block in page["blocks"]}
+        for (number, _), label, p in zip(lines, decoded, proba, strict=True):
+            if number in expected and SEGMENT_LABELS[label] != expected[number]:
+                errors.append(
+                    f"{page['file']} line {number}: {expected[number]} read as {SEGMENT_LABELS[label]} "
+                    f"(comment probability {p[1]:.3f})"
+                )
+    return errors
 
 
 def optional_c(value: str) -> float | None:
@@ -162,6 +205,9 @@ def main() -> None:
                 for f in range(4):
                     figures = scores(forms[f], probabilities[f], weight * trans, weight * start)
                     log.info("    form %d: %s", f + 1, figures)
+        for which in ("1", "2"):
+            log.info("  blind set %s, has comments: %s", which, blind_figures(segmenter, which))
+        log.info("  seed pages: %s", "; ".join(seed_errors(segmenter)) or "every block right")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Fast unit tests only: no assertion here is about the shipped model's quality (th
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 import re
@@ -14,6 +15,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -348,3 +350,39 @@ def test_blind_sets_are_complete() -> None:
             lines = [t for t in (folder / page["page"]).read_text().splitlines() if t.strip()]
             assert len(lines) == len(page["labels"]) and set(page["labels"]) <= {"article", "comment", "boilerplate"}
             assert ("comment" in page["labels"]) == (page["form"] != "no_comments")
+
+
+class _AllArticle:
+    """A stand-in segmenter that reads every block as article."""
+
+    def predict_proba(self, texts: list[str]) -> np.ndarray:
+        return np.tile([1.0, 0.0, 0.0], (len(texts), 1))
+
+    def decode_proba(self, proba: np.ndarray) -> np.ndarray:
+        return np.zeros(len(proba), dtype=int)
+
+    def predict(self, texts: list[str]) -> list[str]:
+        return ["article"] * len(texts)
+
+
+def _benchmark_module(name: str) -> ModuleType:
+    """A script of `benchmarks/`, imported as its own directory would import it."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+
+
+def test_segment_dev_reports_seed_and_blind_errors() -> None:
+    """segment_dev.py names every seed block a segmenter gets wrong, and counts blind pages right."""
+    segment_dev = _benchmark_module("segment_dev")
+    errors = segment_dev.seed_errors(_AllArticle())
+    assert [e.split(":")[0] for e in errors] == [f"page_with_comments.txt line {n}" for n in (12, 13, 14, 15)]
+    assert all("comment read as article" in e for e in errors)
+    pages = _benchmark_module("blind_pages").load_set("1")
+    without = sum(page.form == "no_comments" for page in pages)
+    bare = sum(page.form == "bare_comments" for page in pages)
+    assert segment_dev.blind_figures(_AllArticle(), "1").startswith(
+        f"whole {without}/{len(pages)} (bare comments 0/{bare})"
+    )
