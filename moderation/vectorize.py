@@ -10,7 +10,7 @@ which is what makes character n-grams affordable in a comment stream (most words
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
@@ -164,17 +164,18 @@ class CompactTfidfVectorizer(TfidfVectorizer):
         """The count matrix by this class's own counting, or None where scikit-learn counts."""
         return self.word_counts(documents) if self.plain_words else None
 
-    def count_matrix(self, documents: Sequence[str]) -> sparse.csr_matrix:
+    def count_matrix(self, documents: Iterable[str]) -> sparse.csr_matrix:
         """The n-gram count matrix `transform` weighs: by this class's own counting where it applies, else
         scikit-learn's."""
-        counts = self._own_counts(list(documents))
+        documents = list(documents)
+        counts = self._own_counts(documents)
         return counts if counts is not None else CountVectorizer.transform(self, documents)
 
     def transform(self, raw_documents: Iterable[str]) -> sparse.csr_matrix:
         if isinstance(raw_documents, str):
             raise ValueError("Iterable over raw text documents expected, string object received.")
         check_is_fitted(self, msg="The TF-IDF vectorizer is not fitted")
-        return self._tfidf.transform(self.count_matrix(list(raw_documents)), copy=False)
+        return self._tfidf.transform(self.count_matrix(raw_documents), copy=False)
 
 
 class WordwiseCharTfidf(CompactTfidfVectorizer):

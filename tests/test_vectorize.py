@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
 from moderation.vectorize import CompactTfidfVectorizer, WordwiseCharTfidf
 
@@ -135,6 +135,10 @@ def test_tokens_that_would_break_the_numbering_are_counted_by_scikit_learn() -> 
     reference, compact = TfidfVectorizer(**params).fit(corpus), CompactTfidfVectorizer(**params).fit(corpus)
     assert compact.word_counts(["ab cd, ef"]) is None
     np.testing.assert_array_equal(compact.transform(corpus).toarray(), reference.transform(corpus).toarray())
+    # Any iterable, a one-pass generator too, whichever counting takes it.
+    expected = CountVectorizer(**params).fit(corpus).transform(corpus).toarray()
+    np.testing.assert_array_equal(compact.count_matrix(t for t in corpus).toarray(), expected)
+    np.testing.assert_array_equal(compact.transform(t for t in corpus).toarray(), reference.transform(corpus).toarray())
 
 
 def test_the_token_numbering_is_never_pickled() -> None:
