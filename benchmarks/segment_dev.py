@@ -28,7 +28,6 @@ the same splits.
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 from collections.abc import Sequence
@@ -41,6 +40,7 @@ from sklearn.metrics import precision_recall_fscore_support
 from moderation.datasets import Page, data_dir, load_abuse_data, load_pages, relabel_comment_thread
 from moderation.evaluate import MIN_EVAL_CHARS, crop
 from moderation.moderator import page_lines
+from moderation.registry import SEEDS_DIR, seed_pages
 from moderation.segment import SEGMENT_LABELS, PageSegmenter, decode, grammar_scores, is_comment_header
 from moderation.train import COMMENT_DATASETS, COMMENT_PAGES, FOOTER_BLOCKS, page_variants
 
@@ -109,13 +109,9 @@ def blind_figures(segmenter: PageSegmenter, which: str) -> str:
 
 def seed_errors(segmenter: PageSegmenter) -> list[str]:
     """Every block of the seed pages (`seeds/`) that `segmenter` labels otherwise than `expected.jsonl`."""
-    seeds = Path(__file__).resolve().parent.parent / "seeds"
     errors = []
-    for line in (seeds / "expected.jsonl").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        page = json.loads(line)
-        lines = page_lines((seeds / page["file"]).read_text(encoding="utf-8"))
+    for page in seed_pages():
+        lines = page_lines((SEEDS_DIR / page["file"]).read_text(encoding="utf-8"))
         proba = segmenter.predict_proba([text for _, text in lines])
         decoded = segmenter.decode_proba(proba)
         expected = {block["line"]: block["label"] for block in page["blocks"]}

@@ -65,6 +65,12 @@ class EvaluationSet:
     notes: list[str] = field(default_factory=list)
 
 
+def seed_pages() -> list[dict[str, Any]]:
+    """The seed pages' expected labels (`seeds/expected.jsonl`), a page a row: its file and its blocks."""
+    expected = SEEDS_DIR / "expected.jsonl"
+    return [json.loads(line) for line in expected.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def evaluation_set(data: str | os.PathLike[str] | None = None, feedback: Sequence[str] = ()) -> EvaluationSet:
     """Build the evaluation set; a part whose data is absent is left out, with a note saying so."""
     notes = []
@@ -73,8 +79,7 @@ def evaluation_set(data: str | os.PathLike[str] | None = None, feedback: Sequenc
         validation: pd.DataFrame | None = frame[frame["split"] == "valid"].reset_index(drop=True)
     except DataNotFoundError as exc:
         validation, notes = None, [f"validation left out: {exc}"]
-    expected = SEEDS_DIR / "expected.jsonl"
-    seeds = [json.loads(line) for line in expected.read_text(encoding="utf-8").splitlines() if line.strip()]
+    seeds = seed_pages()
     held_out = None
     if feedback:
         rows = read_feedback_files(feedback)
